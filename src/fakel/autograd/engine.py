@@ -1,0 +1,150 @@
+"""backward(): dependency counting, iterative execution, unbroadcast, accumulation into .grad."""
+
+from __future__ import annotations
+
+from .. import _tensor as _t
+from .grad_mode import _state
+from .graph import AccumulateGrad
+
+
+def _root_edge(t, i):
+    fn = t._grad_fn
+    if fn is not None:
+        return fn
+    if t._requires_grad:
+        return t._accumulator()
+    raise RuntimeError(f"element {i} of tensors does not require grad and does not have a grad_fn")
+
+
+def _root_grad(t, g, i):
+    if g is None:
+        if t._data.size != 1:
+            raise RuntimeError("grad can be implicitly created only for scalar outputs")
+        return _t._wrap(_t._np.ones_like(t._data))
+    if not isinstance(g, _t.Tensor):
+        g = _t.tensor(g, dtype=t.dtype)
+    if g._data.shape != t._data.shape:
+        raise RuntimeError(
+            f"Mismatch in shape: grad_output[{i}] has a shape of {g.shape!r} and output[{i}] has "
+            f"a shape of {t.shape!r}."
+        )
+    if g._data.dtype != t._data.dtype:  # PyTorch casts the given gradient silently
+        g = _t._wrap(g._data.astype(t._data.dtype))
+    return g
+
+
+def _fit(g, meta):
+    """Sum a gradient back to its input's (pre-broadcast) shape and cast it to the input dtype."""
+    shape, np_dtype = meta
+    if g._data.shape != shape:
+        g = g.sum_to_size(shape)
+    if g._data.dtype != np_dtype:
+        g = g.to(_t._dt.from_np(np_dtype))
+    return g
+
+
+def run_backward(tensors, grad_tensors, retain_graph=None, create_graph=False, inputs=None,
+                 accumulate=True):
+    """Backpropagate from ``tensors``; accumulate into leaves' .grad, or return the gradients of
+    ``inputs`` (when ``accumulate`` is False, as autograd.grad does)."""
+    if retain_graph is None:
+        retain_graph = create_graph
+    roots = []
+    for i, t in enumerate(tensors):
+        node = _root_edge(t, i)
+        roots.append((node, _root_grad(t, grad_tensors[i], i)))
+
+    capture = None
+    only = None
+    if inputs is not None:
+        capture = {}
+        for k, x in enumerate(inputs):
+            if not x._requires_grad:
+                raise RuntimeError("One of the differentiated Tensors does not require grad")
+            node = x._grad_fn if x._grad_fn is not None else x._accumulator()
+            capture.setdefault(node, []).append(k)
+        if accumulate:
+            only, capture = capture, None
+
+    # Count, for every node reachable from the roots, how many edges lead into it.
+    deps: dict = {}
+    stack = [n for n, _ in roots]
+    for n in stack:
+        deps.setdefault(n, 0)
+    while stack:
+        for nxt, _nr in stack.pop().next_functions:
+            if nxt is not None:
+                if nxt in deps:
+                    deps[nxt] += 1
+                else:
+                    deps[nxt] = 1
+                    stack.append(nxt)
+
+    buffers: dict = {}
+    for n, g in roots:
+        buffers[n] = buffers[n] + g if n in buffers else g
+    ready = []
+    for n, _ in roots:
+        if deps[n] == 0 and n not in ready:
+            ready.append(n)
+
+    executed = []
+    accumulations = []
+    captured = [None] * len(inputs) if capture is not None else None
+    prev_mode = _state.enabled
+    _state.enabled = create_graph
+    try:
+        while ready:
+            node = ready.pop()
+            g = buffers.pop(node, None)
+            if capture is not None and node in capture and g is not None:
+                for k in capture[node]:
+                    captured[k] = g
+            if node.__class__ is AccumulateGrad:
+                if g is not None and accumulate and (only is None or node in only):
+                    accumulations.append((node.variable, g))
+                continue
+            nexts = node.next_functions
+            if g is not None:
+                grads = node.backward(g)
+                executed.append(node)
+                meta = node._meta
+            for i, (nxt, _nr) in enumerate(nexts):
+                if nxt is None:
+                    continue
+                if g is not None:
+                    gi = grads[i]
+                    if gi is not None:
+                        if meta is not None and meta[i] is not None:
+                            gi = _fit(gi, meta[i])
+                        prev = buffers.get(nxt)
+                        buffers[nxt] = gi if prev is None else prev + gi
+                left = deps[nxt] - 1
+                deps[nxt] = left
+                if left == 0:
+                    ready.append(nxt)
+    finally:
+        _state.enabled = prev_mode
+
+    # Apply only after the whole pass succeeded, so that an error leaves every .grad as it was.
+    for var, g in accumulations:
+        _accumulate(var, g, create_graph)
+    if not retain_graph:
+        for node in executed:
+            node._release()
+    return captured
+
+
+def _accumulate(var, g, create_graph):
+    if g._data.dtype != var._data.dtype:
+        g = _t._wrap(g._data.astype(var._data.dtype))
+    old = var._grad
+    if old is None:
+        if create_graph:
+            var._grad = g
+        else:
+            var._grad = _t._wrap(g._data.copy())  # never alias an incoming gradient
+    elif create_graph or old._requires_grad:
+        var._grad = old + g
+    else:
+        old._data += g._data

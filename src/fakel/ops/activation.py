@@ -1,0 +1,87 @@
+"""Activation functions with their own backward nodes: relu, sigmoid, tanh."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .._tensor import Tensor, _wrap
+from ..autograd.graph import Node
+from ._common import attach, needs_grad
+from .elementwise import _float_input, _inplace, gt
+
+
+class ReluBackward0(Node):
+    def backward(self, g):
+        return (g * gt(self.output(), 0),)
+
+    @property
+    def _saved_result(self):
+        return self.output()
+
+
+def relu(input) -> Tensor:
+    d = input._data
+    if d.dtype == np.bool_:
+        raise NotImplementedError('"clamp_min_scalar_cpu" not implemented for \'Bool\'')
+    # np.where keeps nan (PyTorch's relu(nan) is nan) where np.maximum(d, 0) would too, but is
+    # slower; maximum propagates nan, so use it.
+    out = _wrap(np.maximum(d, d.dtype.type(0)))
+    if input._requires_grad and needs_grad(input):
+        node = ReluBackward0()
+        node.save_output(out)
+        attach(out, node, input)
+    return out
+
+
+def relu_(input) -> Tensor:
+    return _inplace(input, relu(input), None)
+
+
+class SigmoidBackward0(Node):
+    def backward(self, g):
+        r = self.output()
+        return (g * (1 - r) * r,)
+
+    @property
+    def _saved_result(self):
+        return self.output()
+
+
+def _sigmoid_array(d):
+    # Split by sign so that exp never overflows: 1/(1+e^-x) for x >= 0, e^x/(1+e^x) otherwise.
+    out = np.empty_like(d)
+    pos = d >= 0
+    if pos.all():
+        np.divide(1, 1 + np.exp(-d), out=out)
+        return out
+    e = np.exp(np.where(pos, -d, d))
+    np.divide(np.where(pos, 1, e), 1 + e, out=out)
+    return out
+
+
+def sigmoid(input) -> Tensor:
+    out = _wrap(_sigmoid_array(_float_input(input)))
+    if input._requires_grad and needs_grad(input):
+        node = SigmoidBackward0()
+        node.save_output(out)
+        attach(out, node, input)
+    return out
+
+
+class TanhBackward0(Node):
+    def backward(self, g):
+        r = self.output()
+        return (g * (1 - r * r),)
+
+    @property
+    def _saved_result(self):
+        return self.output()
+
+
+def tanh(input) -> Tensor:
+    out = _wrap(np.tanh(_float_input(input)))
+    if input._requires_grad and needs_grad(input):
+        node = TanhBackward0()
+        node.save_output(out)
+        attach(out, node, input)
+    return out

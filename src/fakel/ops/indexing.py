@@ -1,0 +1,317 @@
+"""Indexing: basic indexing as select/slice/unsqueeze views, advanced indexing, setitem, nonzero."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .._tensor import Tensor, _wrap
+from ..autograd.graph import Node
+from ._common import attach, needs_grad
+from .shape import _view_of, unsqueeze
+
+_FULL = slice(None)
+
+
+class _Embed(Node):
+    """Backward of a read at ``key``: a zero tensor of the input's shape holding ``g`` at ``key``
+    (added, for advanced keys that may repeat). Its own backward reads ``key`` again."""
+
+    __slots__ = ("_shape", "_key", "_accumulate")
+
+    def backward(self, g):
+        return (_read(g, self._key),)
+
+
+class SelectBackwardBackward0(_Embed):
+    __slots__ = ()
+
+
+class IndexPutBackward0(_Embed):
+    __slots__ = ()
+
+
+def _embed(g, shape, key, accumulate, node_cls=SelectBackwardBackward0):
+    d = g._data
+    z = np.zeros(shape, dtype=d.dtype) if type(d) is np.ndarray else _zeros_like_dev(d, shape)
+    if accumulate:
+        np.add.at(z, key, d)
+    else:
+        z[key] = d
+    out = _wrap(z)
+    if g._requires_grad and needs_grad(g):
+        node = node_cls()
+        node._shape, node._key, node._accumulate = shape, key, accumulate
+        attach(out, node, g)
+    return out
+
+
+def _zeros_like_dev(d, shape):
+    from .. import _backend
+
+    return _backend.xp(_backend.device_of(d)).zeros(shape, dtype=d.dtype)
+
+
+def _read(g, key):
+    """Differentiable read of raw NumPy ``key`` (used by backward formulas)."""
+    out = _wrap(g._data[key])
+    if g._requires_grad and needs_grad(g):
+        node = IndexBackward0()
+        node._shape, node._key = g._data.shape, key
+        attach(out, node, g)
+    return out
+
+
+class SelectBackward0(Node):
+    __slots__ = ("_shape", "_key")
+
+    def backward(self, g):
+        return (_embed(g, self._shape, self._key, False),)
+
+
+class SliceBackward0(SelectBackward0):
+    __slots__ = ()
+
+
+class IndexBackward0(Node):
+    __slots__ = ("_shape", "_key")
+
+    def backward(self, g):
+        return (_embed(g, self._shape, self._key, True, IndexPutBackward0),)
+
+
+class AliasBackward0(Node):
+    def backward(self, g):
+        return (g,)
+
+
+def _view_step(cur, node_cls, key, arr):
+    out = _view_of(cur, arr)
+    if cur._requires_grad and needs_grad(cur):
+        node = node_cls()
+        node._shape, node._key = cur._data.shape, key
+        attach(out, node, cur)
+    return out
+
+
+def _select(cur, pos, i):
+    size = cur._data.shape[pos]
+    if i < -size or i >= size:
+        raise IndexError(f"index {i} is out of bounds for dimension {pos} with size {size}")
+    key = (_FULL,) * pos + (i,)
+    return _view_step(cur, SelectBackward0, key, cur._data[key])
+
+
+def _slice(cur, pos, s):
+    if s.step is not None and s.step <= 0:
+        raise ValueError("step must be greater than zero")
+    key = (_FULL,) * pos + (s,)
+    return _view_step(cur, SliceBackward0, key, cur._data[key])
+
+
+def _is_advanced(x):
+    return isinstance(x, (Tensor, list, np.ndarray)) and not (
+        isinstance(x, Tensor) and x._data.ndim == 0 and x._data.dtype.kind in "iu"
+    )
+
+
+def _check_entry(x):
+    if x is None or x is Ellipsis or isinstance(x, (slice, int, np.integer)):
+        return
+    if isinstance(x, (Tensor, list, np.ndarray, bool)):
+        return
+    raise IndexError(
+        "only integers, slices (`:`), ellipsis (`...`), None and long or byte Variables are valid "
+        f"indices (got {type(x).__name__})"
+    )
+
+
+def getitem(input, index) -> Tensor:
+    key = index if isinstance(index, tuple) else (index,)
+    for x in key:
+        _check_entry(x)
+    if any(_is_advanced(x) or isinstance(x, bool) for x in key):
+        return _advanced(input, key)
+    d = input._data
+    consumed = 0
+    for x in key:
+        if x is not None and x is not Ellipsis:
+            consumed += 1
+    if consumed > d.ndim:
+        raise IndexError(f"too many indices for tensor of dimension {d.ndim}")
+    if len(key) == 1 and key[0] is Ellipsis:
+        out = _view_of(input, d.view())
+        if input._requires_grad and needs_grad(input):
+            attach(out, AliasBackward0(), input)
+        return out
+    lone_slice = len(key) == 1 and isinstance(key[0], slice)
+    cur, pos = input, 0
+    for x in key:
+        if x is None:
+            cur = unsqueeze(cur, pos)
+            pos += 1
+        elif x is Ellipsis:
+            pos += d.ndim - consumed
+        elif isinstance(x, slice):
+            if x == _FULL and not lone_slice:
+                pos += 1
+                continue
+            cur = _slice(cur, pos, x)
+            pos += 1
+        else:
+            cur = _select(cur, pos, int(x))
+    if cur is input:
+        cur = _view_of(input, d.view())
+    return cur
+
+
+def _np_key(key, shape):
+    """Convert an index tuple to NumPy's form, checking bounds and mask shapes like PyTorch."""
+    out = []
+    dim = 0
+    for x in key:
+        if isinstance(x, Tensor):
+            x = x._data
+        if isinstance(x, list):
+            x = np.asarray(x)
+            if x.dtype.kind == "f":
+                raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
+        if isinstance(x, np.ndarray):
+            if x.dtype == np.bool_:
+                for k, s in enumerate(x.shape):
+                    if dim + k >= len(shape) or shape[dim + k] != s:
+                        raise IndexError(
+                            f"The shape of the mask [{', '.join(map(str, x.shape))}] at index {k} "
+                            "does not match the shape of the indexed tensor "
+                            f"[{', '.join(map(str, shape))}] at index {dim + k}"
+                        )
+                dim += x.ndim
+            elif x.dtype.kind in "iu":
+                size = shape[dim] if dim < len(shape) else 0
+                if x.size and (x.max() >= size or x.min() < -size):
+                    bad = int(x.max()) if x.max() >= size else int(x.min())
+                    raise IndexError(
+                        f"index {bad} is out of bounds for dimension {dim} with size {size}"
+                    )
+                dim += 1
+            else:
+                raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
+        elif x is None:
+            pass
+        elif x is Ellipsis:
+            dim = len(shape) - sum(
+                1 for y in key if y is not None and y is not Ellipsis and not isinstance(y, bool)
+            ) + dim
+        elif isinstance(x, bool):
+            pass
+        else:
+            dim += 1
+        out.append(x)
+    return tuple(out)
+
+
+def _advanced(input, key):
+    d = input._data
+    nk = _np_key(key, d.shape)
+    try:
+        arr = d[nk]
+    except IndexError as e:
+        raise IndexError(str(e).replace("axis", "dimension")) from None
+    out = _wrap(arr if not np.shares_memory(arr, d) else arr.copy())
+    if input._requires_grad and needs_grad(input):
+        node = IndexBackward0()
+        node._shape, node._key = d.shape, nk
+        attach(out, node, input)
+    return out
+
+
+class CopySlices(Node):
+    """setitem on a tensor in the graph: the region written gets the value's gradient."""
+
+    __slots__ = ("_key", "_vshape")
+
+    def backward(self, g):
+        nb, nv = self.next_functions
+        gb = None
+        if nb[0] is not None:
+            gb = g * _wrap(_mask(g._data.shape, self._key, g._data.dtype))
+        gv = None
+        if nv[0] is not None:
+            part = _read(g, self._key)
+            gv = part.sum_to_size(self._vshape) if self._vshape != () else part.sum()
+        return gb, gv
+
+
+def _mask(shape, key, dtype):
+    m = np.ones(shape, dtype=dtype)
+    m[key] = 0
+    return m
+
+
+def setitem(input, index, value) -> None:
+    from .elementwise import check_inplace
+
+    key = index if isinstance(index, tuple) else (index,)
+    for x in key:
+        _check_entry(x)
+    d = input._data
+    if input._requires_grad and input._grad_fn is None and needs_grad(input):
+        raise RuntimeError(
+            "a view of a leaf Variable that requires grad is being used in an in-place operation."
+        )
+    check_inplace(input)
+    nk = _np_key(key, d.shape) if any(_is_advanced(x) for x in key) else _basic_key(key, d)
+    v = value._data if isinstance(value, Tensor) else value
+    try:
+        with np.errstate(invalid="ignore", over="ignore"):
+            d[nk] = v
+    except IndexError as e:
+        raise IndexError(str(e).replace("axis", "dimension")) from None
+    except ValueError:
+        target = d[nk].shape
+        raise RuntimeError(
+            f"shape mismatch: value tensor of shape [{', '.join(map(str, np.shape(v)))}] cannot "
+            f"be broadcast to indexing result of shape [{', '.join(map(str, target))}]"
+        ) from None
+    input._vc[0] += 1
+    if needs_grad(input, value) and d.dtype.kind == "f":
+        node = CopySlices()
+        node._key = nk
+        node._vshape = value._data.shape if isinstance(value, Tensor) else ()
+        attach(input, node, input, value)
+
+
+def _basic_key(key, d):
+    """Bounds-checked NumPy key for basic indexing (PyTorch's IndexError text)."""
+    consumed = sum(1 for x in key if x is not None and x is not Ellipsis)
+    if consumed > d.ndim:
+        raise IndexError(f"too many indices for tensor of dimension {d.ndim}")
+    pos = 0
+    for x in key:
+        if x is Ellipsis:
+            pos += d.ndim - consumed
+        elif x is None:
+            continue
+        else:
+            if isinstance(x, (int, np.integer)) or isinstance(x, Tensor):
+                i = int(x)
+                size = d.shape[pos]
+                if i < -size or i >= size:
+                    raise IndexError(
+                        f"index {i} is out of bounds for dimension {pos} with size {size}"
+                    )
+            elif isinstance(x, slice) and x.step is not None and x.step <= 0:
+                raise ValueError("step must be greater than zero")
+            pos += 1
+    return tuple(int(x) if isinstance(x, Tensor) else x for x in key)
+
+
+def nonzero(input, *, as_tuple=False):
+    idx = np.nonzero(input._data)
+    if as_tuple:
+        if input._data.ndim == 0:
+            return (_wrap(np.zeros(int(bool(input._data)), dtype=np.int64)),)
+        return tuple(_wrap(i.astype(np.int64)) for i in idx)
+    if input._data.ndim == 0:
+        return _wrap(np.zeros((int(bool(input._data)), 0), dtype=np.int64))
+    return _wrap(np.stack(idx, axis=1).astype(np.int64))
+

@@ -1,0 +1,285 @@
+"""Shape ops (views where PyTorch gives views): reshape, view, flatten, transpose, permute, ..."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .._tensor import Tensor, _wrap
+from ..autograd.graph import Node
+from ._common import attach, canon_dim, canon_dims, needs_grad
+
+
+def _view_of(input, arr):
+    """A tensor on ``arr``, a view of ``input``'s memory: it shares the version counter."""
+    out = _wrap(arr)
+    out._vc = input._vc
+    out._base = input._base if input._base is not None else input
+    return out
+
+
+def _shape_arg(shape):
+    if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
+        shape = tuple(shape[0])
+    return tuple(int(s) for s in shape)
+
+
+def _infer(shape, numel):
+    """Resolve one -1 in ``shape``, with PyTorch's errors."""
+    neg = [i for i, s in enumerate(shape) if s == -1]
+    if len(neg) > 1:
+        raise RuntimeError("only one dimension can be inferred")
+    for s in shape:
+        if s < -1:
+            raise RuntimeError(f"invalid shape dimension {s}")
+    known = 1
+    for s in shape:
+        if s != -1:
+            known *= s
+    if neg:
+        if known == 0 or numel % known:
+            raise RuntimeError(
+                f"shape '[{', '.join(map(str, shape))}]' is invalid for input of size {numel}"
+            )
+        shape = shape[: neg[0]] + (numel // known,) + shape[neg[0] + 1:]
+    elif known != numel:
+        raise RuntimeError(
+            f"shape '[{', '.join(map(str, shape))}]' is invalid for input of size {numel}"
+        )
+    return shape
+
+
+class ViewBackward0(Node):
+    __slots__ = ("_shape",)
+
+    def backward(self, g):
+        return (g.reshape(self._shape),)
+
+
+class UnsafeViewBackward0(ViewBackward0):
+    __slots__ = ()
+
+
+def view(input, *shape) -> Tensor:
+    d = input._data
+    if len(shape) == 1 and not isinstance(shape[0], (tuple, list, int)):
+        from .elementwise import to
+
+        return to(input, shape[0])  # view(dtype) is not supported; a clear error comes from to()
+    new = _infer(_shape_arg(shape), d.size)
+    try:
+        arr = np.reshape(d, new, copy=False)
+    except ValueError:
+        raise RuntimeError(
+            "view size is not compatible with input tensor's size and stride (at least one "
+            "dimension spans across two contiguous subspaces). Use .reshape(...) instead."
+        ) from None
+    out = _view_of(input, arr)
+    if input._requires_grad and needs_grad(input):
+        node = ViewBackward0()
+        node._shape = d.shape
+        attach(out, node, input)
+    return out
+
+
+def reshape(input, *shape) -> Tensor:
+    d = input._data
+    new = _infer(_shape_arg(shape), d.size)
+    try:
+        arr = np.reshape(d, new, copy=False)
+    except ValueError:
+        # A copy is needed: PyTorch records it as clone followed by an unsafe view.
+        from .elementwise import clone
+
+        c = clone(input)
+        out = _wrap(c._data.reshape(new))
+        if c._requires_grad:
+            node = UnsafeViewBackward0()
+            node._shape = d.shape
+            attach(out, node, c)
+        return out
+    out = _view_of(input, arr)
+    if input._requires_grad and needs_grad(input):
+        node = ViewBackward0()
+        node._shape = d.shape
+        attach(out, node, input)
+    return out
+
+
+def flatten(input, start_dim: int = 0, end_dim: int = -1) -> Tensor:
+    d = input._data
+    if d.ndim == 0:
+        return reshape(input, 1)
+    s = canon_dim(start_dim, d.ndim)
+    e = canon_dim(end_dim, d.ndim)
+    if s > e:
+        raise RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
+    if s == e:
+        return input
+    n = 1
+    for k in d.shape[s:e + 1]:
+        n *= k
+    return reshape(input, d.shape[:s] + (n,) + d.shape[e + 1:])
+
+
+class TBackward0(Node):
+    def backward(self, g):
+        return (t(g),)
+
+
+def t(input) -> Tensor:
+    d = input._data
+    if d.ndim > 2:
+        raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {d.ndim}D")
+    out = _view_of(input, d.T)
+    if input._requires_grad and needs_grad(input):
+        attach(out, TBackward0(), input)
+    return out
+
+
+class TransposeBackward0(Node):
+    __slots__ = ("_d0", "_d1")
+
+    def backward(self, g):
+        return (transpose(g, self._d0, self._d1),)
+
+
+def transpose(input, dim0: int, dim1: int) -> Tensor:
+    d = input._data
+    a, b = canon_dim(dim0, d.ndim), canon_dim(dim1, d.ndim)
+    out = _view_of(input, np.swapaxes(d, a, b) if d.ndim else d.view())
+    if input._requires_grad and needs_grad(input):
+        node = TransposeBackward0()
+        node._d0, node._d1 = a, b
+        attach(out, node, input)
+    return out
+
+
+class PermuteBackward0(Node):
+    __slots__ = ("_dims",)
+
+    def backward(self, g):
+        inverse = [0] * len(self._dims)
+        for i, p in enumerate(self._dims):
+            inverse[p] = i
+        return (permute(g, *inverse),)
+
+
+def permute(input, *dims) -> Tensor:
+    d = input._data
+    dims = _shape_arg(dims) if dims else ()
+    if len(dims) != d.ndim:
+        raise RuntimeError(
+            "permute(sparse_coo): number of dimensions in the tensor input does not match the "
+            "length of the desired ordering of dimensions i.e. input.dim() = "
+            f"{d.ndim} is not equal to len(dims) = {len(dims)}"
+        )
+    perm = [canon_dim(x, d.ndim) for x in dims]
+    if len(set(perm)) != len(perm):
+        raise RuntimeError("permute(): duplicate dims are not allowed.")
+    out = _view_of(input, np.transpose(d, perm) if d.ndim else d.view())
+    if input._requires_grad and needs_grad(input):
+        node = PermuteBackward0()
+        node._dims = tuple(perm)
+        attach(out, node, input)
+    return out
+
+
+class SqueezeBackward0(Node):
+    __slots__ = ("_shape",)
+
+    def backward(self, g):
+        return (g.reshape(self._shape),)
+
+
+class SqueezeBackward1(SqueezeBackward0):
+    __slots__ = ()
+
+
+class SqueezeBackward2(SqueezeBackward0):
+    __slots__ = ()
+
+
+def squeeze(input, dim=None) -> Tensor:
+    d = input._data
+    if dim is None:
+        arr = d.reshape(tuple(s for s in d.shape if s != 1))
+        node_cls = SqueezeBackward0
+    else:
+        if isinstance(dim, (tuple, list)):
+            dims = canon_dims(dim, d.ndim)
+            node_cls = SqueezeBackward2
+        else:
+            dims = (canon_dim(dim, d.ndim),) if d.ndim else ()
+            node_cls = SqueezeBackward1
+        drop = [ax for ax in dims if d.shape[ax] == 1]
+        arr = np.squeeze(d, axis=tuple(drop)) if drop else d.view()
+    out = _view_of(input, arr)
+    if input._requires_grad and needs_grad(input):
+        node = node_cls()
+        node._shape = d.shape
+        attach(out, node, input)
+    return out
+
+
+class UnsqueezeBackward0(Node):
+    __slots__ = ("_dim",)
+
+    def backward(self, g):
+        return (squeeze(g, self._dim),)
+
+
+def unsqueeze(input, dim: int) -> Tensor:
+    d = input._data
+    ax = canon_dim(dim, d.ndim + 1)
+    out = _view_of(input, np.expand_dims(d, ax))
+    if input._requires_grad and needs_grad(input):
+        node = UnsqueezeBackward0()
+        node._dim = ax
+        attach(out, node, input)
+    return out
+
+
+class ExpandBackward0(Node):
+    __slots__ = ("_shape",)
+
+    def backward(self, g):
+        return (g.sum_to_size(self._shape),)
+
+
+def expand(input, *sizes) -> Tensor:
+    d = input._data
+    sizes = _shape_arg(sizes)
+    if len(sizes) < d.ndim:
+        raise RuntimeError(
+            f"expand({input.dtype.legacy_name()}{{[{', '.join(map(str, d.shape))}]}}, "
+            f"size=[{', '.join(map(str, sizes))}]): the number of sizes provided ({len(sizes)}) "
+            f"must be greater or equal to the number of dimensions in the tensor ({d.ndim})"
+        )
+    lead = len(sizes) - d.ndim
+    target = []
+    for i, s in enumerate(sizes):
+        if i < lead:
+            if s < 0:
+                raise RuntimeError(
+                    f"The expanded size of the tensor ({s}) isn't allowed in a leading, "
+                    "non-existing dimension 0"
+                )
+            target.append(s)
+            continue
+        have = d.shape[i - lead]
+        if s == -1:
+            s = have
+        elif have != s and have != 1:
+            raise RuntimeError(
+                f"The expanded size of the tensor ({s}) must match the existing size ({have}) at "
+                f"non-singleton dimension {i}.  Target sizes: [{', '.join(map(str, sizes))}].  "
+                f"Tensor sizes: [{', '.join(map(str, d.shape))}]"
+            )
+        target.append(s)
+    target = tuple(target)
+    out = _view_of(input, np.broadcast_to(d, target) if target != d.shape else d.view())
+    if input._requires_grad and needs_grad(input):
+        node = ExpandBackward0()
+        node._shape = d.shape
+        attach(out, node, input)
+    return out

@@ -50,7 +50,7 @@ from ._dtype import (
     short,
     uint8,
 )
-from ._tensor import Size, Tensor  # first: it pulls in the ops it calls
+from ._tensor import Size, Tensor
 from ._tensor_str import get_printoptions, set_printoptions
 from .autograd.grad_mode import (
     enable_grad,

@@ -322,6 +322,9 @@ class Tensor:
     def abs(self) -> Tensor:
         return abs(self)
 
+    def sign(self) -> Tensor:
+        return sign(self)
+
     def reciprocal(self) -> Tensor:
         return reciprocal(self)
 
@@ -525,9 +528,13 @@ class Tensor:
         return relu_(self)
 
     def uniform_(self, a: float = 0.0, b: float = 1.0, *, generator=None) -> Tensor:
+        from ._creation import uniform_
+
         return uniform_(self, a, b)
 
     def normal_(self, mean: float = 0.0, std: float = 1.0, *, generator=None) -> Tensor:
+        from ._creation import normal_
+
         return normal_(self, mean, std)
 
     # Operators ----------------------------------------------------------------------------------
@@ -808,7 +815,6 @@ def _T(t):
 
 
 # The op functions the methods call; imported last because the ops import this module.
-from ._creation import normal_, uniform_  # noqa: E402
 from .ops.activation import relu, relu_, sigmoid, tanh  # noqa: E402
 from .ops.elementwise import (  # noqa: E402
     abs,
@@ -855,6 +861,7 @@ from .ops.elementwise import (  # noqa: E402
     reciprocal,
     rpow,
     rsub,
+    sign,
     sin,
     sqrt,
     square,

@@ -120,5 +120,8 @@ class AccumulateGrad(Node):
         self.variable = variable
         self.next_functions = ()
 
+    def name(self) -> str:
+        return "torch::autograd::AccumulateGrad"
+
     def backward(self, grad):  # pragma: no cover - the engine accumulates directly
         raise RuntimeError("AccumulateGrad is applied by the engine")

@@ -138,12 +138,7 @@ def getitem(input, index) -> Tensor:
             consumed += 1
     if consumed > d.ndim:
         raise IndexError(f"too many indices for tensor of dimension {d.ndim}")
-    if len(key) == 1 and key[0] is Ellipsis:
-        out = _view_of(input, d.view())
-        if input._requires_grad and needs_grad(input):
-            attach(out, AliasBackward0(), input)
-        return out
-    lone_slice = len(key) == 1 and isinstance(key[0], slice)
+    lone_slice = isinstance(index, slice)  # x[:] slices; x[(slice(None),)] is an alias
     cur, pos = input, 0
     for x in key:
         if x is None:
@@ -159,8 +154,10 @@ def getitem(input, index) -> Tensor:
             pos += 1
         else:
             cur = _select(cur, pos, int(x))
-    if cur is input:
+    if cur is input:  # only full slices and ellipses: PyTorch returns an alias
         cur = _view_of(input, d.view())
+        if input._requires_grad and needs_grad(input):
+            attach(cur, AliasBackward0(), input)
     return cur
 
 

@@ -6,7 +6,7 @@ import numpy as np
 
 from .._tensor import Tensor, _wrap
 from ..autograd.graph import Node
-from ._common import attach, needs_grad
+from ._common import attach, check_broadcast, needs_grad
 from .shape import SqueezeBackward1, UnsafeViewBackward0, _view_of
 
 _TYPE = {"float64": "double", "float32": "float", "float16": "c10::Half", "int64": "long int",
@@ -182,18 +182,27 @@ def matmul(input, other) -> Tensor:
             return _unsafe_view(mv(folded, other), lead)
         out = mm(folded, other)
         return _unsafe_view(out, lead + (other._data.shape[-1],))
+    if na <= 2 and nb >= 3:
+        # Fold the other way: (b^T @ a^T)^T, with b^T's batch folded into rows (as PyTorch).
+        b = other._data
+        lead = b.shape[:-2]
+        folded = other.transpose(-1, -2).reshape(-1, b.shape[-2])
+        if na == 1:
+            return _unsafe_view(mv(folded, input), lead + (b.shape[-1],))
+        out = _unsafe_view(mm(folded, input.t()), lead + (b.shape[-1], input._data.shape[0]))
+        return out.transpose(-1, -2).contiguous()
     return _batched(input, other)
 
 
-def _batched(input, other):
-    a, b = input, other
-    if a.ndim == 1:
-        a = a.unsqueeze(0)
-    if b.ndim == 1:
-        b = b.unsqueeze(-1)
+def _batched(a, b):
+    """Both operands at least 3-D: broadcast the batch dims, then one bmm."""
     n, k = a._data.shape[-2:]
     k2, m = b._data.shape[-2:]
-    batch = np.broadcast_shapes(a._data.shape[:-2], b._data.shape[:-2])
+    try:
+        batch = np.broadcast_shapes(a._data.shape[:-2], b._data.shape[:-2])
+    except ValueError:
+        check_broadcast(a._data.shape[:-2], b._data.shape[:-2])
+        raise
     if k != k2:
         raise RuntimeError(
             f"Expected size for first two dimensions of batch2 tensor to be: "
@@ -201,9 +210,4 @@ def _batched(input, other):
         )
     ae = a.expand(*batch, n, k).reshape(-1, n, k)
     be = b.expand(*batch, k, m).reshape(-1, k, m)
-    out = _unsafe_view(bmm(ae, be), tuple(batch) + (n, m))
-    if input.ndim == 1:
-        out = out.squeeze(-2)
-    if other.ndim == 1:
-        out = out.squeeze(-1)
-    return out
+    return _unsafe_view(bmm(ae, be), tuple(batch) + (n, m))

@@ -256,6 +256,8 @@ class MaxBackward0(Node):
     __slots__ = ("_dim", "_keepdim", "_indices", "_shape")
 
     def backward(self, g):
+        if not self._shape:
+            return (g,)
         dim = self._dim
         idx = self._indices
         if not self._keepdim:

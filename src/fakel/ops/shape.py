@@ -59,6 +59,10 @@ class UnsafeViewBackward0(ViewBackward0):
     __slots__ = ()
 
 
+class ReshapeAliasBackward0(ViewBackward0):
+    __slots__ = ()
+
+
 def view(input, *shape) -> Tensor:
     d = input._data
     if len(shape) == 1 and not isinstance(shape[0], (tuple, list, int)):
@@ -99,7 +103,8 @@ def reshape(input, *shape) -> Tensor:
         return out
     out = _view_of(input, arr)
     if input._requires_grad and needs_grad(input):
-        node = ViewBackward0()
+        # PyTorch records a view of a non-contiguous tensor as a reshape alias.
+        node = ViewBackward0() if d.flags.c_contiguous else ReshapeAliasBackward0()
         node._shape = d.shape
         attach(out, node, input)
     return out
@@ -161,12 +166,14 @@ class PermuteBackward0(Node):
         inverse = [0] * len(self._dims)
         for i, p in enumerate(self._dims):
             inverse[p] = i
-        return (permute(g, *inverse),)
+        return (permute(g, tuple(inverse)),)
 
 
 def permute(input, *dims) -> Tensor:
     d = input._data
-    dims = _shape_arg(dims) if dims else ()
+    if not dims:
+        raise TypeError('permute() missing 1 required positional arguments: "dims"')
+    dims = _shape_arg(dims)
     if len(dims) != d.ndim:
         raise RuntimeError(
             "permute(sparse_coo): number of dimensions in the tensor input does not match the "
@@ -248,6 +255,8 @@ class ExpandBackward0(Node):
 
 def expand(input, *sizes) -> Tensor:
     d = input._data
+    if not sizes:
+        raise TypeError('expand() missing 1 required positional arguments: "size"')
     sizes = _shape_arg(sizes)
     if len(sizes) < d.ndim:
         raise RuntimeError(

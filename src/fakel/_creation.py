@@ -32,21 +32,27 @@ def _finish(arr, dtype, device, requires_grad):
     return t
 
 
-def _scan(data, dim, shape, kinds):
-    """Walk nested sequences: fix the shape at each depth, collect element kinds, reject ragged."""
+def _scan(data, dim, shape, kinds, leaf=None):
+    """Walk nested sequences: fix the shape at each depth, collect element kinds, reject ragged.
+    ``leaf`` holds the depth where numbers were found, once one was."""
+    if leaf is None:
+        leaf = [None]
     if isinstance(data, (list, tuple)):
+        if leaf[0] is not None and dim >= leaf[0]:
+            if float in kinds:
+                raise TypeError(f"must be real number, not {type(data).__name__}")
+            raise TypeError(f"'{type(data).__name__}' object cannot be interpreted as an integer")
         n = len(data)
         if len(shape) <= dim:
             shape.append(n)
         elif shape[dim] != n:
             raise ValueError(f"expected sequence of length {shape[dim]} at dim {dim} (got {n})")
         for x in data:
-            _scan(x, dim + 1, shape, kinds)
+            _scan(x, dim + 1, shape, kinds, leaf)
         return
-    if len(shape) > dim:
-        raise ValueError(f"expected sequence of length {shape[dim]} at dim {dim} (got "
-                         f"{type(data).__name__})" if False else
-                         f"expected sequence of length {shape[dim]} at dim {dim} (got 0)")
+    if len(shape) > dim:  # a number where the first element at this depth was a sequence
+        raise TypeError("not a sequence")
+    leaf[0] = dim
     t = type(data)
     if t in _PY_KIND:
         kinds.add(t)

@@ -307,6 +307,12 @@ class Tensor:
     def true_divide(self, other) -> Tensor:
         return div(self, other)
 
+    def floor_divide(self, other) -> Tensor:
+        return floor_divide(self, other)
+
+    def remainder(self, other) -> Tensor:
+        return remainder(self, other)
+
     def pow(self, exponent) -> Tensor:
         return pow(self, exponent)
 
@@ -574,6 +580,24 @@ class Tensor:
     def __itruediv__(self, other) -> Tensor:
         return div_(self, other)
 
+    def __floordiv__(self, other) -> Tensor:
+        return floor_divide(self, other)
+
+    def __rfloordiv__(self, other) -> Tensor:
+        return rfloordiv(self, other)
+
+    def __ifloordiv__(self, other) -> Tensor:
+        return floor_divide_(self, other)
+
+    def __mod__(self, other) -> Tensor:
+        return remainder(self, other)
+
+    def __rmod__(self, other) -> Tensor:
+        return rmod(self, other)
+
+    def __imod__(self, other) -> Tensor:
+        return remainder_(self, other)
+
     def __pow__(self, exponent) -> Tensor:
         return pow(self, exponent)
 
@@ -636,6 +660,9 @@ class Tensor:
 
     def __ge__(self, other) -> Tensor:
         return ge(self, other)
+
+    # NumPy defers to our reflected operators (np.float64(1.5) + t is a tensor, as in PyTorch).
+    __array_priority__ = 1000
 
     __hash__ = object.__hash__  # identity, as PyTorch: two equal tensors are two dict keys
 
@@ -760,10 +787,10 @@ def _set_requires_grad(t, value, how):
         raise RuntimeError("requires_grad must be a bool")
     value = bool(value)
     if t._grad_fn is not None:
+        hint = (" If you want to use a computed variable in a subgraph that doesn't require "
+                "differentiation use var_no_grad = var.detach().")
         raise RuntimeError(
-            "you can only change requires_grad flags of leaf variables. If you want to use a "
-            "computed variable in a subgraph that doesn't require differentiation use "
-            "var_no_grad = var.detach()."
+            "you can only change requires_grad flags of leaf variables." + ("" if value else hint)
         )
     if value and t._data.dtype.kind != "f":
         if how == "method":
@@ -838,6 +865,8 @@ from .ops.elementwise import (  # noqa: E402
     equal,
     exp,
     fill_,
+    floor_divide,
+    floor_divide_,
     ge,
     gt,
     le,
@@ -859,6 +888,10 @@ from .ops.elementwise import (  # noqa: E402
     pow_,
     rdiv,
     reciprocal,
+    remainder,
+    remainder_,
+    rfloordiv,
+    rmod,
     rpow,
     rsub,
     sign,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .. import _dtype
 from .. import _tensor as _t
 
 SECOND_BACKWARD = (
@@ -69,7 +70,7 @@ class Node:
     def output(self):
         """The saved output as a tensor whose grad_fn is this node (for double backward)."""
         out = self._out
-        if out is None:
+        if not out:  # None: nothing saved; False: freed by a backward without retain_graph
             raise RuntimeError(SECOND_BACKWARD)
         data, vc, version = out
         t = _t._wrap(data)
@@ -104,7 +105,7 @@ def _version_message(t, expected, producer=None) -> str:
         "one of the variables needed for gradient computation has been modified by an inplace "
         f"operation: {desc} is at version {t._vc[0]}; expected version {expected} instead. Hint: "
         "enable anomaly detection to find the operation that failed to compute its gradient, with "
-        "torch.autograd.set_detect_anomaly(True, check_nan=False)."
+        f"{_dtype._PREFIX[0]}.autograd.set_detect_anomaly(True, check_nan=False)."
     )
 
 

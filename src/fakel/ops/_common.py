@@ -89,8 +89,9 @@ def _kind(x):
     t = type(x)
     if t is bool or t is int or t is float:
         return (0, t)
-    if isinstance(x, np.generic):  # NumPy scalars behave like 0-d tensors of their dtype
-        return (1, _dt.from_np(x.dtype))
+    if isinstance(x, np.generic):
+        # PyTorch reads NumPy scalars as Python numbers (np.bool_ oddly as a float).
+        return (0, type(np_scalar_value(x)))
     if t is complex:
         raise NotImplementedError("complex numbers are not supported by fakel")
     return None
@@ -134,14 +135,19 @@ def clear_promotion_cache() -> None:
     _promo_cache.clear()
 
 
+def np_scalar_value(x):
+    """The Python number PyTorch takes a NumPy scalar for."""
+    return float(x) if isinstance(x, np.bool_) else x.item()
+
+
 def scalar_for(x, np_dtype):
     """A Python scalar made safe for a NumPy op in ``np_dtype`` (wrapping ints like PyTorch)."""
+    if type(x) is int and (x > 9223372036854775807 or x < -9223372036854775808):
+        raise OverflowError("int too big to convert")
     if np_dtype.kind in "iu" and type(x) is int and np_dtype != np.int64:
         info = np.iinfo(np_dtype)
         if x < info.min or x > info.max:
             return np.array(x, dtype=np.int64).astype(np_dtype)
-    if type(x) is int and (x > 9223372036854775807 or x < -9223372036854775808):
-        raise OverflowError("int too big to convert")
     return x
 
 
@@ -151,7 +157,7 @@ def operand_array(x, np_dtype):
         a = x._data
         return a if a.dtype == np_dtype else a.astype(np_dtype)
     if isinstance(x, np.generic):
-        return np.asarray(x, dtype=np_dtype)
+        x = np_scalar_value(x)
     return scalar_for(x, np_dtype)
 
 

@@ -110,14 +110,24 @@ def add(input, other, *, alpha=1) -> Tensor:
     return out
 
 
+def _is_bool(x):
+    if isinstance(x, Tensor):
+        return x._data.dtype == np.bool_
+    return type(x) is bool  # np.bool_ counts as a float for PyTorch
+
+
 def _no_bool_sub(input, other):
-    if (isinstance(input, Tensor) and input._data.dtype == np.bool_
-            and (isinstance(other, Tensor) and other._data.dtype == np.bool_
-                 or type(other) is bool)):
+    if not (_is_bool(input) or _is_bool(other)):
+        return
+    if _is_bool(input) and _is_bool(other):
         raise RuntimeError(
             "Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or "
             "`logical_xor()` operator instead."
         )
+    raise RuntimeError(
+        "Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying to "
+        "invert a mask, use the `~` or `logical_not()` operator instead."
+    )
 
 
 def sub(input, other, *, alpha=1) -> Tensor:
@@ -258,9 +268,124 @@ def rdiv(input, other) -> Tensor:
     """other / input for a scalar other: PyTorch records it as reciprocal(input) * other."""
     if not isinstance(other, (int, float, np.generic)):
         return NotImplemented
-    if input._data.dtype.kind != "f":
-        return div(_as_tensor(other), input)
+    if input._data.dtype.kind != "f":  # no graph possible: compute directly
+        rd = result_dtype(input, other)
+        if rd.category < 2:
+            rd = _dt.get_default_dtype()
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return _wrap(np.true_divide(operand_array(other, rd.np),
+                                        operand_array(input, rd.np)))
     return mul(reciprocal(input), other)
+
+
+# floor division and remainder -------------------------------------------------------------------
+class _NotImplementedNode(Node):
+    """PyTorch's placeholder node for ops with no derivative: backward raises."""
+
+    __slots__ = ("_op",)
+
+    def name(self) -> str:
+        return "torch::autograd::NotImplemented"
+
+    def backward(self, g):
+        raise RuntimeError(f"derivative for aten::{self._op} is not implemented")
+
+
+NotImplementedBackward = type("NotImplemented", (_NotImplementedNode,), {"__slots__": ()})
+
+
+def _int_zero_check(bd, rd):
+    if rd.category < 2 and np.any(np.asarray(bd) == 0):
+        raise RuntimeError("ZeroDivisionError")
+
+
+def _not_differentiable(out, op, *inputs):
+    if out._data.dtype.kind == "f" and needs_grad(*inputs):
+        node = NotImplementedBackward()
+        node._op = op
+        attach(out, node, *[x for x in inputs if isinstance(x, Tensor)])
+    return out
+
+
+def floor_divide(input, other) -> Tensor:
+    if not isinstance(other, (Tensor, int, float, np.generic)):
+        return NotImplemented
+    ad, bd, rd = prepare2(input, other)
+    if rd is _dt.bool:
+        raise NotImplementedError("\"div_floor_cpu\" not implemented for 'Bool'")
+    _int_zero_check(bd, rd)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        try:
+            out = np.floor_divide(ad, bd)
+        except ValueError:
+            check_broadcast(np.shape(ad), np.shape(bd))
+            raise
+    return _not_differentiable(_wrap(out), "floor_divide", input, other)
+
+
+def rfloordiv(input, other) -> Tensor:
+    """other // input for a scalar other."""
+    if not isinstance(other, (int, float, np.generic)):
+        return NotImplemented
+    ad, bd, rd = prepare2(input, other)
+    _int_zero_check(ad, rd)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = np.floor_divide(bd, ad)
+    return _not_differentiable(_wrap(out), "floor_divide", input)
+
+
+class RemainderBackward0(Node):
+    def backward(self, g):
+        return (g,)
+
+
+class RemainderBackward1(Node):
+    def backward(self, g):
+        a, b = self.saved()
+        na, nb = self.next_functions
+        # The floor quotient is piecewise constant: a constant for double backward too.
+        gb = -g * _wrap(np.floor_divide(a._data, b._data)) if nb[0] is not None else None
+        return (g if na[0] is not None else None), gb
+
+
+def remainder(input, other) -> Tensor:
+    """Python's modulo: the result has the sign of the divisor."""
+    if not isinstance(input, Tensor):
+        return rmod(other, input)
+    if not isinstance(other, (Tensor, int, float, np.generic)):
+        return NotImplemented
+    ad, bd, rd = prepare2(input, other)
+    _int_zero_check(bd, rd)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        try:
+            out = _wrap(np.remainder(ad, bd))
+        except ValueError:
+            check_broadcast(np.shape(ad), np.shape(bd))
+            raise
+    if needs_grad(input, other) and out._data.dtype.kind == "f":
+        if isinstance(other, Tensor):
+            node = RemainderBackward1()
+            node.save(input if other._requires_grad else None,
+                      other if other._requires_grad else None)
+            node._meta = _meta2(input, other, out._data)
+            attach(out, node, input, other)
+        else:
+            node = RemainderBackward0()
+            node._meta = _meta2(input, None, out._data) and (
+                meta_for(input, out._data.shape, out._data.dtype),)
+            attach(out, node, input)
+    return out
+
+
+def rmod(input, other) -> Tensor:
+    """other % input for a scalar other (no derivative in PyTorch)."""
+    if not isinstance(other, (int, float, np.generic)):
+        return NotImplemented
+    ad, bd, rd = prepare2(input, other)
+    _int_zero_check(ad, rd)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = np.remainder(bd, ad)
+    return _not_differentiable(_wrap(out), "remainder", input)
 
 
 # pow --------------------------------------------------------------------------------------------
@@ -302,6 +427,22 @@ class PowBackward2(Node):
         return (g * r * float(np.log(b)),)
 
 
+def _power(a, b):
+    """np.power, but integer powers with negative exponents give PyTorch's values (1/x
+    truncated: 0, or +-1 for bases +-1) instead of NumPy's error."""
+    if np.asarray(a).dtype.kind in "iub" and np.asarray(b).dtype.kind in "iu" and np.any(
+        np.asarray(b) < 0
+    ):
+        a_, b_ = np.broadcast_arrays(a, b)
+        neg = b_ < 0
+        out = np.power(a_, np.where(neg, 0, b_))
+        one = np.ones_like(out)
+        odd = (b_ % 2) != 0
+        inv = np.where(a_ == 1, one, np.where(a_ == -1, np.where(odd, -one, one), 0 * one))
+        return np.where(neg, inv, out)
+    return np.power(a, b)
+
+
 def _int_pow_check(base_dtype, exponent):
     if base_dtype.kind in "iub" and isinstance(exponent, int) and exponent < 0:
         raise RuntimeError("Integers to negative integer powers are not allowed.")
@@ -311,7 +452,7 @@ def pow(input, exponent) -> Tensor:
     if not isinstance(input, Tensor):
         return rpow(exponent, input)
     if isinstance(exponent, Tensor):
-        out, rd = _binary(np.power, input, exponent)
+        out, rd = _binary(_power, input, exponent)
         out = _wrap(out)
         if needs_grad(input, exponent) and out._data.dtype.kind == "f":
             node = PowBackward1()
@@ -541,7 +682,9 @@ class ClampBackward1(Node):
 
 def _clamp_bounds(min, max):
     if min is None and max is None:
-        raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
+        raise RuntimeError(
+            f"{_dt._PREFIX[0]}.clamp: At least one of 'min' or 'max' must not be None"
+        )
     if isinstance(min, Tensor) or isinstance(max, Tensor):
         raise NotImplementedError("clamp with tensor bounds is not implemented in fakel yet")
 
@@ -636,7 +779,9 @@ def where(condition, input=None, other=None):
     try:
         out = np.where(cd, ad, bd)
     except ValueError:
-        check_broadcast(np.broadcast_shapes(np.shape(ad), np.shape(bd)), cd.shape)
+        # PyTorch broadcasts condition, input, other in that order.
+        check_broadcast(cd.shape, np.shape(ad))
+        check_broadcast(np.broadcast_shapes(cd.shape, np.shape(ad)), np.shape(bd))
         raise
     out = _wrap(out if out.dtype == rd.np else out.astype(rd.np))
     if needs_grad(input, other) and out._data.dtype.kind == "f":
@@ -722,7 +867,7 @@ def _bitwise(fn, name, a, b):
         return NotImplemented
     ad, bd, rd = prepare2(a, b)
     if rd.category == 2:
-        raise RuntimeError(f'"{name}_cpu" not implemented for \'{rd._scalar_name}\'')
+        raise NotImplementedError(f'"{name}_cpu" not implemented for \'{rd._scalar_name}\'')
     return _wrap(fn(ad, bd))
 
 
@@ -741,7 +886,9 @@ def bitwise_xor(input, other):
 def bitwise_not(input):
     d = input._data
     if d.dtype.kind == "f":
-        raise RuntimeError(f'"bitwise_not_cpu" not implemented for \'{input.dtype._scalar_name}\'')
+        raise NotImplementedError(
+            f'"bitwise_not_cpu" not implemented for \'{input.dtype._scalar_name}\''
+        )
     return _wrap(np.invert(d))
 
 
@@ -935,6 +1082,14 @@ def div_(input, other, *, rounding_mode=None) -> Tensor:
     return _arith_inplace(div, input, other, rounding_mode=rounding_mode)
 
 
+def floor_divide_(input, other) -> Tensor:
+    return _arith_inplace(floor_divide, input, other)
+
+
+def remainder_(input, other) -> Tensor:
+    return _arith_inplace(remainder, input, other)
+
+
 def pow_(input, exponent) -> Tensor:
     return _inplace(input, pow(input, exponent), None)
 
@@ -944,6 +1099,14 @@ def neg_(input) -> Tensor:
 
 
 def clamp_(input, min=None, max=None) -> Tensor:
+    rd = result_dtype(input, *(b for b in (min, max) if b is not None))
+    if rd.category > input.dtype.category:
+        from .linalg import _TYPE
+
+        raise RuntimeError(
+            f"result type {rd._scalar_name} can't be cast to the desired output type "
+            f"{_TYPE[input.dtype.name]}"
+        )
     return _inplace(input, clamp(input, min, max), None)
 
 

@@ -10,6 +10,8 @@ from ._common import attach, needs_grad
 from .shape import _view_of, unsqueeze
 
 _FULL = slice(None)
+_ZERO_DIM = ("invalid index of a 0-dim tensor. Use `tensor.item()` in Python or "
+             "`tensor.item<T>()` in C++ to convert a 0-dim tensor to a number")
 
 
 class _Embed(Node):
@@ -93,10 +95,11 @@ def _view_step(cur, node_cls, key, arr):
     return out
 
 
-def _select(cur, pos, i):
+def _select(cur, pos, i, orig):
+    """Select index ``i`` of dim ``pos`` (``orig`` is that dim's number in the indexed tensor)."""
     size = cur._data.shape[pos]
     if i < -size or i >= size:
-        raise IndexError(f"index {i} is out of bounds for dimension {pos} with size {size}")
+        raise IndexError(f"index {i} is out of bounds for dimension {orig} with size {size}")
     key = (_FULL,) * pos + (i,)
     return _view_step(cur, SelectBackward0, key, cur._data[key])
 
@@ -137,23 +140,29 @@ def getitem(input, index) -> Tensor:
         if x is not None and x is not Ellipsis:
             consumed += 1
     if consumed > d.ndim:
+        if d.ndim == 0:
+            raise IndexError(_ZERO_DIM)
         raise IndexError(f"too many indices for tensor of dimension {d.ndim}")
     lone_slice = isinstance(index, slice)  # x[:] slices; x[(slice(None),)] is an alias
-    cur, pos = input, 0
+    cur, pos, orig = input, 0, 0
     for x in key:
         if x is None:
             cur = unsqueeze(cur, pos)
             pos += 1
         elif x is Ellipsis:
             pos += d.ndim - consumed
+            orig += d.ndim - consumed
         elif isinstance(x, slice):
-            if x == _FULL and not lone_slice:
+            orig += 1
+            # A slice that keeps the whole dim is skipped (unless it is the bare x[a:b] form).
+            if not lone_slice and x.indices(cur._data.shape[pos]) == (0, cur._data.shape[pos], 1):
                 pos += 1
                 continue
             cur = _slice(cur, pos, x)
             pos += 1
         else:
-            cur = _select(cur, pos, int(x))
+            cur = _select(cur, pos, int(x), orig)
+            orig += 1
     if cur is input:  # only full slices and ellipses: PyTorch returns an alias
         cur = _view_of(input, d.view())
         if input._requires_grad and needs_grad(input):
@@ -258,6 +267,7 @@ def setitem(input, index, value) -> None:
     check_inplace(input)
     nk = _np_key(key, d.shape) if any(_is_advanced(x) for x in key) else _basic_key(key, d)
     v = value._data if isinstance(value, Tensor) else value
+    _check_value_shape(np.shape(v), d[nk].shape)
     try:
         with np.errstate(invalid="ignore", over="ignore"):
             d[nk] = v
@@ -277,10 +287,27 @@ def setitem(input, index, value) -> None:
         attach(input, node, input, value)
 
 
+def _check_value_shape(vshape, target):
+    """PyTorch expands the value to the indexed region: its message when that fails."""
+    while len(vshape) > len(target) and vshape[0] == 1:
+        vshape = vshape[1:]
+    lead = len(target) - len(vshape)
+    for i, s in enumerate(vshape):
+        t = target[lead + i] if lead + i >= 0 else None
+        if t is not None and s != t and s != 1:
+            raise RuntimeError(
+                f"The expanded size of the tensor ({t}) must match the existing size ({s}) at "
+                f"non-singleton dimension {lead + i}.  Target sizes: "
+                f"[{', '.join(map(str, target))}].  Tensor sizes: [{', '.join(map(str, vshape))}]"
+            )
+
+
 def _basic_key(key, d):
     """Bounds-checked NumPy key for basic indexing (PyTorch's IndexError text)."""
     consumed = sum(1 for x in key if x is not None and x is not Ellipsis)
     if consumed > d.ndim:
+        if d.ndim == 0:
+            raise IndexError(_ZERO_DIM)
         raise IndexError(f"too many indices for tensor of dimension {d.ndim}")
     pos = 0
     for x in key:

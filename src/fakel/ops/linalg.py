@@ -73,10 +73,11 @@ def mv(input, vec) -> Tensor:
             f"vec ({v.shape[0]})"
         )
     if a.dtype != v.dtype:
-        n = {"float64": "Double", "float32": "Float"}
+        from .._dtype import promote_types
+
+        out_dt = promote_types(input.dtype, vec.dtype)
         raise RuntimeError(
-            "addmv input tensors must have the same dtype, but got "
-            f"{n.get(input.dtype.name, input.dtype._scalar_name)}, "
+            f"addmv input tensors must have the same dtype, but got {out_dt._scalar_name}, "
             f"{input.dtype._scalar_name}, and {vec.dtype._scalar_name}"
         )
     return _record(_wrap(np.matmul(a, v)), MvBackward0, input, vec)

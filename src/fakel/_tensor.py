@@ -158,8 +158,6 @@ class Tensor:
         ref = self._acc
         node = ref() if ref is not None else None
         if node is None:
-            from .autograd.graph import AccumulateGrad
-
             node = AccumulateGrad(self)
             self._acc = weakref.ref(node)
         return node
@@ -842,6 +840,7 @@ def _T(t):
 
 
 # The op functions the methods call; imported last because the ops import this module.
+from .autograd.graph import AccumulateGrad  # noqa: E402
 from .ops.activation import relu, relu_, sigmoid, tanh  # noqa: E402
 from .ops.elementwise import (  # noqa: E402
     abs,

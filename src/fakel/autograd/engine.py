@@ -33,13 +33,13 @@ def _root_grad(t, g, i):
     return g
 
 
-def _fit(g, meta):
-    """Sum a gradient back to its input's (pre-broadcast) shape and cast it to the input dtype."""
-    shape, np_dtype = meta
-    if g._data.shape != shape:
-        g = g.sum_to_size(shape)
-    if g._data.dtype != np_dtype:
-        g = g.to(_t._dt.from_np(np_dtype))
+def _fit(g, node):
+    """Sum a gradient back to the shape of the tensor ``node`` produced (undoing broadcasting)
+    and cast it to that tensor's dtype (undoing type promotion)."""
+    if g._data.shape != node._oshape:
+        g = g.sum_to_size(node._oshape)
+    if g._data.dtype != node._odtype:
+        g = g.to(_t._dt.from_np(node._odtype))
     return g
 
 
@@ -108,15 +108,15 @@ def run_backward(tensors, grad_tensors, retain_graph=None, create_graph=False, i
             if g is not None:
                 grads = node.backward(g)
                 executed.append(node)
-                meta = node._meta
             for i, (nxt, _nr) in enumerate(nexts):
                 if nxt is None:
                     continue
                 if g is not None:
                     gi = grads[i]
                     if gi is not None:
-                        if meta is not None and meta[i] is not None:
-                            gi = _fit(gi, meta[i])
+                        d = gi._data
+                        if d.shape != nxt._oshape or d.dtype != nxt._odtype:
+                            gi = _fit(gi, nxt)
                         prev = buffers.get(nxt)
                         buffers[nxt] = gi if prev is None else prev + gi
                 left = deps[nxt] - 1

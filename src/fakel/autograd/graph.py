@@ -19,11 +19,13 @@ class Node:
     Subclasses are named exactly as PyTorch's nodes (``MulBackward0``), so that the class name,
     repr and IPython's display agree with PyTorch. ``next_functions`` holds one
     ``(node, output_nr)`` pair per differentiable input slot, ``(None, 0)`` where that input does
-    not require grad. ``_meta`` is None or, per input, None or ``(shape, numpy dtype)`` that the
-    engine must sum and cast the gradient back to (broadcasting and type promotion).
+    not require grad. ``_oshape``/``_odtype`` are the shape and NumPy dtype of the tensor this
+    node produced: the engine sums and casts each incoming gradient to them (broadcasting and
+    type promotion are undone there, not in every op).
     """
 
-    __slots__ = ("next_functions", "_saved", "_versions", "_meta", "_out", "__weakref__")
+    __slots__ = ("next_functions", "_saved", "_versions", "_out", "_oshape", "_odtype",
+                 "__weakref__")
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -32,7 +34,6 @@ class Node:
 
     def __init__(self):
         self._saved = ()
-        self._meta = None
         self._out = None
 
     def name(self) -> str:
@@ -116,8 +117,9 @@ class AccumulateGrad(Node):
 
     def __init__(self, variable):
         self._saved = ()
-        self._meta = None
         self._out = None
+        self._oshape = variable._data.shape
+        self._odtype = variable._data.dtype
         self.variable = variable
         self.next_functions = ()
 

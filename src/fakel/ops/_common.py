@@ -20,7 +20,11 @@ def edge(x):
     if not x._requires_grad:
         return NO_EDGE
     fn = x._grad_fn
-    return (fn, 0) if fn is not None else (x._accumulator(), 0)
+    if fn is not None:
+        return (fn, 0)
+    ref = x._acc  # the leaf's AccumulateGrad, inlined from Tensor._accumulator for speed
+    acc = ref() if ref is not None else None
+    return (acc if acc is not None else x._accumulator(), 0)
 
 
 def needs_grad(*xs) -> bool:
@@ -36,7 +40,15 @@ def needs_grad(*xs) -> bool:
 
 def attach(out, node, *inputs):
     """Make ``node`` the grad_fn of ``out`` with one edge per input slot; returns ``out``."""
-    node.next_functions = tuple([edge(x) for x in inputs])
+    if len(inputs) == 1:
+        node.next_functions = (edge(inputs[0]),)
+    elif len(inputs) == 2:
+        node.next_functions = (edge(inputs[0]), edge(inputs[1]))
+    else:
+        node.next_functions = tuple([edge(x) for x in inputs])
+    data = out._data
+    node._oshape = data.shape  # what the engine fits incoming gradients to
+    node._odtype = data.dtype
     out._grad_fn = node
     out._requires_grad = True
     return out
@@ -187,13 +199,3 @@ def check_broadcast(a_shape, b_shape):
 
 def shape_of(x):
     return x._data.shape if isinstance(x, Tensor) else ()
-
-
-def meta_for(x, out_shape, out_np_dtype):
-    """What the engine must do to a gradient for input ``x``: None, or (shape, numpy dtype)."""
-    if not isinstance(x, Tensor) or not x._requires_grad:
-        return None
-    d = x._data
-    if d.shape == out_shape and d.dtype == out_np_dtype:
-        return None
-    return (d.shape, d.dtype)

@@ -12,7 +12,6 @@ from ..autograd.graph import Node
 from ._common import (
     attach,
     check_broadcast,
-    meta_for,
     needs_grad,
     operand_array,
     prepare2,
@@ -39,12 +38,6 @@ def _binary(fn, a, b):
         check_broadcast(np.shape(ad), np.shape(bd))
         raise
     return out, rd
-
-
-def _meta2(a, b, out):
-    ma = meta_for(a, out.shape, out.dtype)
-    mb = meta_for(b, out.shape, out.dtype)
-    return None if ma is None and mb is None else (ma, mb)
 
 
 def _check_operand(x, name):
@@ -105,7 +98,6 @@ def add(input, other, *, alpha=1) -> Tensor:
     if needs_grad(input, other) and out._data.dtype.kind == "f":
         node = AddBackward0()
         node.alpha = alpha
-        node._meta = _meta2(input, other, out._data)
         attach(out, node, input, other)
     return out
 
@@ -144,7 +136,6 @@ def sub(input, other, *, alpha=1) -> Tensor:
     if needs_grad(input, other) and out._data.dtype.kind == "f":
         node = SubBackward0()
         node.alpha = alpha
-        node._meta = _meta2(input, other, out._data)
         attach(out, node, input, other)
     return out
 
@@ -161,8 +152,6 @@ def rsub(input, other, *, alpha=1) -> Tensor:
     if needs_grad(input) and out._data.dtype.kind == "f":
         node = RsubBackward1()
         node.alpha = alpha
-        m = meta_for(input, out._data.shape, out._data.dtype)
-        node._meta = None if m is None else (m,)
         attach(out, node, input)
     return out
 
@@ -199,7 +188,6 @@ def mul(input, other) -> Tensor:
         o_t = isinstance(other, Tensor)
         node._other_scalar = None if o_t else other
         node.save(input if (o_t and other._requires_grad) else None, other if o_t else None)
-        node._meta = _meta2(input, other, out._data)
         attach(out, node, input, other)
     return out
 
@@ -238,7 +226,6 @@ def div(input, other, *, rounding_mode=None) -> Tensor:
         o_t = isinstance(other, Tensor)
         node._other_scalar = None if o_t else other
         node.save(input if (o_t and other._requires_grad) else None, other if o_t else None)
-        node._meta = _meta2(input, other, out._data)
         attach(out, node, input, other)
     return out
 
@@ -367,12 +354,9 @@ def remainder(input, other) -> Tensor:
             node = RemainderBackward1()
             node.save(input if other._requires_grad else None,
                       other if other._requires_grad else None)
-            node._meta = _meta2(input, other, out._data)
             attach(out, node, input, other)
         else:
             node = RemainderBackward0()
-            node._meta = _meta2(input, None, out._data) and (
-                meta_for(input, out._data.shape, out._data.dtype),)
             attach(out, node, input)
     return out
 
@@ -457,7 +441,6 @@ def pow(input, exponent) -> Tensor:
         if needs_grad(input, exponent) and out._data.dtype.kind == "f":
             node = PowBackward1()
             node.save(input, exponent)
-            node._meta = _meta2(input, exponent, out._data)
             attach(out, node, input, exponent)
         return out
     if not isinstance(exponent, (int, float, np.generic)):
@@ -742,7 +725,6 @@ def _extremum(input, other, fn, node_cls, sign):
         node = node_cls()
         node._sign = sign
         node.save(input, other)
-        node._meta = _meta2(input, other, out._data)
         attach(out, node, input, other)
     return out
 
@@ -787,7 +769,6 @@ def where(condition, input=None, other=None):
     if needs_grad(input, other) and out._data.dtype.kind == "f":
         node = WhereBackward0()
         node.save(condition)
-        node._meta = _meta2(input, other, out._data)
         attach(out, node, input, other)
     return out
 
@@ -913,7 +894,7 @@ def contiguous(input) -> Tensor:
 
 class ToCopyBackward0(Node):
     def backward(self, g):
-        return (g,)  # the engine casts it back to the input dtype (see _meta)
+        return (g,)  # the engine casts it back to the input's dtype
 
 
 def detach(input) -> Tensor:
@@ -978,7 +959,6 @@ def to(input, *args, **kwargs) -> Tensor:
     out = _wrap(data)
     if input._requires_grad and needs_grad(input) and out._data.dtype.kind == "f":
         node = ToCopyBackward0()
-        node._meta = ((input._data.shape, input._data.dtype),)
         attach(out, node, input)
     return out
 
@@ -1047,6 +1027,7 @@ def _inplace(t, result, node_factory, *inputs):
     t._vc[0] += 1
     if node is not None:
         # The in-place op's node takes over: the tensor's history now ends in it.
+        node._odtype = t._data.dtype
         t._grad_fn = result._grad_fn
         t._requires_grad = True
     return t
@@ -1165,6 +1146,5 @@ def copy_(input, src) -> Tensor:
     input._vc[0] += 1
     if needs_grad(input, src) and input._data.dtype.kind == "f":
         node = CopyBackwards()
-        node._meta = (None, meta_for(src, input._data.shape, input._data.dtype))
         attach(input, node, input, src)
     return input

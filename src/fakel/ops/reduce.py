@@ -74,8 +74,6 @@ def sum(input, dim=None, keepdim=False, *, dtype=None) -> Tensor:
             node = SumBackward1()
             node._dims, node._keepdim = dims, keepdim
         node._shape = d.shape
-        if out._data.dtype != d.dtype:
-            node._meta = ((d.shape, d.dtype),)
         attach(out, node, input)
     return out
 

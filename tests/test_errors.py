@@ -1100,9 +1100,14 @@ def _warning_categories(lib, name):
     return sorted({w.category.__name__ for w in caught})
 
 
+# torch emits these only once per process (TORCH_WARN_ONCE): once another test has triggered
+# it, torch stays silent, so the category torch gives on first use is written down here.
+WARNS_ONCE_IN_TORCH = {"backward_create_graph": ["UserWarning"]}
+
+
 @pytest.mark.parametrize("name", list(WARNING_CASES))
 def test_warning_parity(name):
-    expected = _warning_categories(torch, name)
+    expected = _warning_categories(torch, name) or WARNS_ONCE_IN_TORCH.get(name)
     assert expected, "torch did not warn: the case is wrong"
     assert _warning_categories(fakel, name) == expected
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib as _importlib
+import warnings as _warnings
 
 from . import _dtype
 from ._creation import (
@@ -110,6 +111,11 @@ from .ops.reduce import amax, amin, argmax, argmin, max, mean, min, prod, return
 from .ops.shape import flatten, permute, reshape, squeeze, t, transpose, unsqueeze
 
 __version__ = "0.1.0"
+
+# PyTorch computes log(0) = -inf, x / 0 = inf and friends silently. NumPy warns; rather than pay
+# for np.errstate on every op, ignore NumPy's floating-point RuntimeWarnings raised from fakel's
+# own modules (user code calling NumPy directly still warns). Backward runs under np.errstate.
+_warnings.filterwarnings("ignore", category=RuntimeWarning, module=r"fakel(\.|$)")
 
 # PyTorch's other spellings of the same functions.
 absolute = abs

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 from .. import _tensor as _t
 from .grad_mode import _state
 from .graph import AccumulateGrad
@@ -93,6 +95,8 @@ def run_backward(tensors, grad_tensors, retain_graph=None, create_graph=False, i
     captured = [None] * len(inputs) if capture is not None else None
     prev_mode = _state.enabled
     _state.enabled = create_graph
+    errstate = np.errstate(all="ignore")  # inf/nan at kinks are results, not warnings
+    errstate.__enter__()
     try:
         while ready:
             node = ready.pop()
@@ -124,6 +128,7 @@ def run_backward(tensors, grad_tensors, retain_graph=None, create_graph=False, i
                 if left == 0:
                     ready.append(nxt)
     finally:
+        errstate.__exit__(None, None, None)
         _state.enabled = prev_mode
 
     # Apply only after the whole pass succeeded, so that an error leaves every .grad as it was.
@@ -141,7 +146,12 @@ def _accumulate(var, g, create_graph):
     old = var._grad
     if old is None:
         if create_graph:
-            var._grad = g
+            # PyTorch stores a differentiable copy (grad_fn CopyBackwards).
+            from ..ops._common import attach
+            from ..ops.elementwise import CopyBackwards
+
+            copy = _t._wrap(g._data.copy())
+            var._grad = attach(copy, CopyBackwards(), None, g) if g._requires_grad else copy
         else:
             var._grad = _t._wrap(g._data.copy())  # never alias an incoming gradient
     elif create_graph or old._requires_grad:

@@ -562,8 +562,7 @@ class LogBackward0(Node):
 
 
 def log(input) -> Tensor:
-    with np.errstate(divide="ignore", invalid="ignore"):
-        out = _wrap(np.log(_float_input(input)))
+    out = _wrap(np.log(_float_input(input)))
     if input._requires_grad and needs_grad(input):
         node = LogBackward0()
         node.save(input)
@@ -578,8 +577,7 @@ class Log1PBackward0(Node):
 
 
 def log1p(input) -> Tensor:
-    with np.errstate(divide="ignore", invalid="ignore"):
-        out = _wrap(np.log1p(_float_input(input)))
+    out = _wrap(np.log1p(_float_input(input)))
     if input._requires_grad and needs_grad(input):
         node = Log1PBackward0()
         node.save(input)
@@ -593,8 +591,7 @@ class SqrtBackward0(Node):
 
 
 def sqrt(input) -> Tensor:
-    with np.errstate(invalid="ignore"):
-        out = _wrap(np.sqrt(_float_input(input)))
+    out = _wrap(np.sqrt(_float_input(input)))
     if input._requires_grad and needs_grad(input):
         node = SqrtBackward0()
         node.save_output(out)
@@ -639,8 +636,7 @@ class ReciprocalBackward0(Node):
 
 
 def reciprocal(input) -> Tensor:
-    with np.errstate(divide="ignore"):
-        out = _wrap(np.reciprocal(_float_input(input)))
+    out = _wrap(np.reciprocal(_float_input(input)))
     if input._requires_grad and needs_grad(input):
         node = ReciprocalBackward0()
         node.save_output(out)

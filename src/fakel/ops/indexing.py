@@ -235,6 +235,9 @@ class CopySlices(Node):
 
     __slots__ = ("_key", "_vshape")
 
+    def name(self) -> str:
+        return "torch::autograd::CopySlices"
+
     def backward(self, g):
         nb, nv = self.next_functions
         gb = None

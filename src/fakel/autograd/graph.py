@@ -51,7 +51,13 @@ class Node:
         """Keep input tensors for backward, with their versions for the in-place check."""
         self._saved = tensors
         # The producer is kept too: PyTorch's message names the op that made the saved tensor.
-        self._versions = tuple([(t._vc[0], t._grad_fn) if t is not None else None for t in tensors])
+        if len(tensors) == 1:
+            t = tensors[0]
+            self._versions = ((t._vc[0], t._grad_fn),)
+        else:
+            self._versions = tuple(
+                [(t._vc[0], t._grad_fn) if t is not None else None for t in tensors]
+            )
 
     def save_output(self, out) -> None:
         """Keep the output's data (not the tensor: that would make a reference cycle)."""

@@ -5,8 +5,9 @@ from __future__ import annotations
 import numpy as np
 
 from .._tensor import Tensor, _wrap
+from ..autograd.grad_mode import _state
 from ..autograd.graph import Node
-from ._common import attach, needs_grad
+from ._common import attach
 from .elementwise import _float_input, _inplace, gt
 
 
@@ -26,7 +27,7 @@ def relu(input) -> Tensor:
     # np.where keeps nan (PyTorch's relu(nan) is nan) where np.maximum(d, 0) would too, but is
     # slower; maximum propagates nan, so use it.
     out = _wrap(np.maximum(d, d.dtype.type(0)))
-    if input._requires_grad and needs_grad(input):
+    if input._requires_grad and _state.enabled:
         node = ReluBackward0()
         node.save_output(out)
         attach(out, node, input)
@@ -61,7 +62,7 @@ def _sigmoid_array(d):
 
 def sigmoid(input) -> Tensor:
     out = _wrap(_sigmoid_array(_float_input(input)))
-    if input._requires_grad and needs_grad(input):
+    if input._requires_grad and _state.enabled:
         node = SigmoidBackward0()
         node.save_output(out)
         attach(out, node, input)
@@ -80,7 +81,7 @@ class TanhBackward0(Node):
 
 def tanh(input) -> Tensor:
     out = _wrap(np.tanh(_float_input(input)))
-    if input._requires_grad and needs_grad(input):
+    if input._requires_grad and _state.enabled:
         node = TanhBackward0()
         node.save_output(out)
         attach(out, node, input)

@@ -8,6 +8,7 @@ import numpy as np
 
 from .. import _dtype as _dt
 from .._tensor import Tensor, _wrap
+from ..autograd.grad_mode import _state
 from ..autograd.graph import Node
 from ._common import (
     attach,
@@ -95,7 +96,9 @@ def add(input, other, *, alpha=1) -> Tensor:
         _check_alpha(alpha, rd)
         out = np.add(ad, np.multiply(bd, alpha, dtype=rd.np) if rd.category else bd)
     out = _wrap(out)
-    if needs_grad(input, other) and out._data.dtype.kind == "f":
+    if _state.enabled and rd.category == 2 and (
+        input._requires_grad or isinstance(other, Tensor) and other._requires_grad
+    ):
         node = AddBackward0()
         node.alpha = alpha
         attach(out, node, input, other)
@@ -133,7 +136,9 @@ def sub(input, other, *, alpha=1) -> Tensor:
         _check_alpha(alpha, rd)
         out = np.subtract(ad, np.multiply(bd, alpha, dtype=rd.np))
     out = _wrap(out)
-    if needs_grad(input, other) and out._data.dtype.kind == "f":
+    if _state.enabled and rd.category == 2 and (
+        input._requires_grad or isinstance(other, Tensor) and other._requires_grad
+    ):
         node = SubBackward0()
         node.alpha = alpha
         attach(out, node, input, other)
@@ -183,7 +188,9 @@ def mul(input, other) -> Tensor:
         return NotImplemented
     out, rd = _binary(np.multiply, input, other)
     out = _wrap(out)
-    if needs_grad(input, other) and out._data.dtype.kind == "f":
+    if _state.enabled and rd.category == 2 and (
+        input._requires_grad or isinstance(other, Tensor) and other._requires_grad
+    ):
         node = MulBackward0()
         o_t = isinstance(other, Tensor)
         node._other_scalar = None if o_t else other
@@ -493,7 +500,7 @@ def neg(input) -> Tensor:
             "invert a mask, use the `~` or `logical_not()` operator instead."
         )
     out = _wrap(np.negative(input._data))
-    if input._requires_grad and needs_grad(input):
+    if input._requires_grad and _state.enabled:
         attach(out, NegBackward0(), input)
     return out
 
@@ -508,7 +515,7 @@ def abs(input) -> Tensor:
     if input._data.dtype == np.bool_:
         raise NotImplementedError('"abs_cpu" not implemented for \'Bool\'')
     out = _wrap(np.absolute(input._data))
-    if input._requires_grad and needs_grad(input):
+    if input._requires_grad and _state.enabled:
         node = AbsBackward0()
         node.save(input)
         attach(out, node, input)
@@ -528,7 +535,7 @@ def sign(input) -> Tensor:
     if d.dtype.kind == "f":
         out = np.nan_to_num(out, nan=0.0)  # PyTorch: sign(nan) == 0
     out = _wrap(out)
-    if input._requires_grad and needs_grad(input):
+    if input._requires_grad and _state.enabled:
         attach(out, SignBackward0(), input)
     return out
 
@@ -544,7 +551,7 @@ class ExpBackward0(Node):
 
 def exp(input) -> Tensor:
     out = _wrap(np.exp(_float_input(input)))
-    if input._requires_grad and needs_grad(input):
+    if input._requires_grad and _state.enabled:
         node = ExpBackward0()
         node.save_output(out)
         attach(out, node, input)
@@ -563,7 +570,7 @@ class LogBackward0(Node):
 
 def log(input) -> Tensor:
     out = _wrap(np.log(_float_input(input)))
-    if input._requires_grad and needs_grad(input):
+    if input._requires_grad and _state.enabled:
         node = LogBackward0()
         node.save(input)
         attach(out, node, input)
@@ -578,7 +585,7 @@ class Log1PBackward0(Node):
 
 def log1p(input) -> Tensor:
     out = _wrap(np.log1p(_float_input(input)))
-    if input._requires_grad and needs_grad(input):
+    if input._requires_grad and _state.enabled:
         node = Log1PBackward0()
         node.save(input)
         attach(out, node, input)
@@ -592,7 +599,7 @@ class SqrtBackward0(Node):
 
 def sqrt(input) -> Tensor:
     out = _wrap(np.sqrt(_float_input(input)))
-    if input._requires_grad and needs_grad(input):
+    if input._requires_grad and _state.enabled:
         node = SqrtBackward0()
         node.save_output(out)
         attach(out, node, input)
@@ -607,7 +614,7 @@ class SinBackward0(Node):
 
 def sin(input) -> Tensor:
     out = _wrap(np.sin(_float_input(input)))
-    if input._requires_grad and needs_grad(input):
+    if input._requires_grad and _state.enabled:
         node = SinBackward0()
         node.save(input)
         attach(out, node, input)
@@ -622,7 +629,7 @@ class CosBackward0(Node):
 
 def cos(input) -> Tensor:
     out = _wrap(np.cos(_float_input(input)))
-    if input._requires_grad and needs_grad(input):
+    if input._requires_grad and _state.enabled:
         node = CosBackward0()
         node.save(input)
         attach(out, node, input)
@@ -637,7 +644,7 @@ class ReciprocalBackward0(Node):
 
 def reciprocal(input) -> Tensor:
     out = _wrap(np.reciprocal(_float_input(input)))
-    if input._requires_grad and needs_grad(input):
+    if input._requires_grad and _state.enabled:
         node = ReciprocalBackward0()
         node.save_output(out)
         attach(out, node, input)
@@ -684,7 +691,7 @@ def clamp(input, min=None, max=None) -> Tensor:
     _clamp_bounds(min, max)
     rd = result_dtype(input, *(b for b in (min, max) if b is not None))
     out = _wrap(_clamp_array(input._data, min, max, rd))
-    if input._requires_grad and needs_grad(input):
+    if input._requires_grad and _state.enabled:
         node = ClampBackward1()
         node.lo, node.hi = min, max
         node.save(input)
@@ -877,7 +884,7 @@ class CloneBackward0(Node):
 
 def clone(input, *, memory_format=None) -> Tensor:
     out = _wrap(input._data.copy())
-    if input._requires_grad and needs_grad(input):
+    if input._requires_grad and _state.enabled:
         attach(out, CloneBackward0(), input)
     return out
 
@@ -953,7 +960,7 @@ def to(input, *args, **kwargs) -> Tensor:
     elif data is input._data:
         data = data.copy()
     out = _wrap(data)
-    if input._requires_grad and needs_grad(input) and out._data.dtype.kind == "f":
+    if input._requires_grad and _state.enabled and out._data.dtype.kind == "f":
         node = ToCopyBackward0()
         attach(out, node, input)
     return out
@@ -992,8 +999,6 @@ def check_inplace(t):
 
 
 def _grad_on():
-    from ..autograd.grad_mode import _state
-
     return _state.enabled
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from .._tensor import Tensor, _wrap
+from ..autograd.grad_mode import _state
 from ..autograd.graph import Node
 from ._common import attach, needs_grad
 from .shape import _view_of, unsqueeze
@@ -40,7 +41,7 @@ def _embed(g, shape, key, accumulate, node_cls=SelectBackwardBackward0):
     else:
         z[key] = d
     out = _wrap(z)
-    if g._requires_grad and needs_grad(g):
+    if g._requires_grad and _state.enabled:
         node = node_cls()
         node._shape, node._key, node._accumulate = shape, key, accumulate
         attach(out, node, g)
@@ -56,7 +57,7 @@ def _zeros_like_dev(d, shape):
 def _read(g, key):
     """Differentiable read of raw NumPy ``key`` (used by backward formulas)."""
     out = _wrap(g._data[key])
-    if g._requires_grad and needs_grad(g):
+    if g._requires_grad and _state.enabled:
         node = IndexBackward0()
         node._shape, node._key = g._data.shape, key
         attach(out, node, g)
@@ -88,7 +89,7 @@ class AliasBackward0(Node):
 
 def _view_step(cur, node_cls, key, arr):
     out = _view_of(cur, arr)
-    if cur._requires_grad and needs_grad(cur):
+    if cur._requires_grad and _state.enabled:
         node = node_cls()
         node._shape, node._key = cur._data.shape, key
         attach(out, node, cur)
@@ -165,7 +166,7 @@ def getitem(input, index) -> Tensor:
             orig += 1
     if cur is input:  # only full slices and ellipses: PyTorch returns an alias
         cur = _view_of(input, d.view())
-        if input._requires_grad and needs_grad(input):
+        if input._requires_grad and _state.enabled:
             attach(cur, AliasBackward0(), input)
     return cur
 
@@ -223,7 +224,7 @@ def _advanced(input, key):
     except IndexError as e:
         raise IndexError(str(e).replace("axis", "dimension")) from None
     out = _wrap(arr if not np.shares_memory(arr, d) else arr.copy())
-    if input._requires_grad and needs_grad(input):
+    if input._requires_grad and _state.enabled:
         node = IndexBackward0()
         node._shape, node._key = d.shape, nk
         attach(out, node, input)

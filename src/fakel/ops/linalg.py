@@ -5,8 +5,9 @@ from __future__ import annotations
 import numpy as np
 
 from .._tensor import Tensor, _wrap
+from ..autograd.grad_mode import _state
 from ..autograd.graph import Node
-from ._common import attach, check_broadcast, needs_grad
+from ._common import attach, check_broadcast
 from .shape import SqueezeBackward1, UnsafeViewBackward0, _view_of
 
 _TYPE = {"float64": "double", "float32": "float", "float16": "c10::Half", "int64": "long int",
@@ -23,7 +24,7 @@ def _same_dtype_mm(a, b):
 
 
 def _record(out, node_cls, a, b):
-    if needs_grad(a, b) and out._data.dtype.kind == "f":
+    if _state.enabled and (a._requires_grad or b._requires_grad) and out._data.dtype.kind == "f":
         node = node_cls()
         node.save(a if b._requires_grad else None, b if a._requires_grad else None)
         attach(out, node, a, b)
@@ -41,6 +42,14 @@ class MmBackward0(Node):
 
 def mm(input, mat2) -> Tensor:
     a, b = input._data, mat2._data
+    if a.ndim != 2 or b.ndim != 2 or a.shape[1] != b.shape[0] or a.dtype != b.dtype:
+        _mm_errors(input, mat2)
+    # ndarray.dot: the same BLAS call as np.matmul with a third of its overhead on tiny inputs.
+    return _record(_wrap(a.dot(b)), MmBackward0, input, mat2)
+
+
+def _mm_errors(input, mat2):
+    a, b = input._data, mat2._data
     if a.ndim != 2:
         raise RuntimeError("self must be a matrix")
     if b.ndim != 2:
@@ -51,7 +60,6 @@ def mm(input, mat2) -> Tensor:
             f"{b.shape[0]}x{b.shape[1]})"
         )
     _same_dtype_mm(input, mat2)
-    return _record(_wrap(np.matmul(a, b)), MmBackward0, input, mat2)
 
 
 class MvBackward0(Node):
@@ -80,7 +88,7 @@ def mv(input, vec) -> Tensor:
             f"addmv input tensors must have the same dtype, but got {out_dt._scalar_name}, "
             f"{input.dtype._scalar_name}, and {vec.dtype._scalar_name}"
         )
-    return _record(_wrap(np.matmul(a, v)), MvBackward0, input, vec)
+    return _record(_wrap(a.dot(v)), MvBackward0, input, vec)
 
 
 class DotBackward0(Node):
@@ -107,7 +115,7 @@ def dot(input, other) -> Tensor:
             "dot : expected both vectors to have same dtype, but found "
             f"{input.dtype._scalar_name} and {other.dtype._scalar_name}"
         )
-    return _record(_wrap(np.dot(a, b)), DotBackward0, input, other)
+    return _record(_wrap(a.dot(b)), DotBackward0, input, other)
 
 
 class BmmBackward0(Node):
@@ -141,7 +149,7 @@ class SqueezeBackward4(SqueezeBackward1):
 def _unsafe_view(x, shape):
     """Reshape a fresh matmul result; recorded as PyTorch's UnsafeViewBackward0."""
     out = _wrap(x._data.reshape(shape))
-    if x._requires_grad and needs_grad(x):
+    if x._requires_grad and _state.enabled:
         node = UnsafeViewBackward0()
         node._shape = x._data.shape
         attach(out, node, x)
@@ -151,7 +159,7 @@ def _unsafe_view(x, shape):
 def _squeeze_first(x):
     """v @ M: drop the row that was added to v (PyTorch's SqueezeBackward4)."""
     out = _view_of(x, x._data[0])
-    if x._requires_grad and needs_grad(x):
+    if x._requires_grad and _state.enabled:
         node = SqueezeBackward4()
         node._shape = x._data.shape
         attach(out, node, x)
@@ -162,6 +170,8 @@ def matmul(input, other) -> Tensor:
     if not isinstance(other, Tensor) or not isinstance(input, Tensor):
         return NotImplemented
     na, nb = input._data.ndim, other._data.ndim
+    if na == 2 and nb == 2:
+        return mm(input, other)
     if na == 0 or nb == 0:
         raise RuntimeError(
             f"both arguments to matmul need to be at least 1D, but they are {na}D and {nb}D"

@@ -8,6 +8,7 @@ import numpy as np
 
 from .. import _dtype as _dt
 from .._tensor import Tensor, _wrap
+from ..autograd.grad_mode import _state
 from ..autograd.graph import Node
 from ._common import attach, canon_dim, canon_dims, needs_grad
 
@@ -56,18 +57,20 @@ def _sum_dtype(d, dtype):
     return None
 
 
+_add_reduce = np.add.reduce  # np.sum's Python wrapper costs more than a 2x2 sum itself
+
+
 def sum(input, dim=None, keepdim=False, *, dtype=None) -> Tensor:
     d = input._data
-    dims = _dims(input, dim)
     acc = _sum_dtype(d.dtype, dtype)
-    if dims is None:
-        out = np.sum(d, dtype=acc, keepdims=keepdim and dim is not None)
-        if keepdim and dim is not None:
-            out = out
+    if dim is None:
+        dims = None
+        out = _add_reduce(d, axis=None, dtype=acc)
     else:
-        out = np.sum(d, axis=dims, dtype=acc, keepdims=keepdim)
+        dims = _dims(input, dim)
+        out = _add_reduce(d, axis=dims, dtype=acc, keepdims=keepdim)
     out = _wrap(out)
-    if input._requires_grad and needs_grad(input) and out._data.dtype.kind == "f":
+    if input._requires_grad and _state.enabled and out._data.dtype.kind == "f":
         if dim is None:
             node = SumBackward0()
         else:
@@ -125,7 +128,7 @@ def mean(input, dim=None, keepdim=False, *, dtype=None) -> Tensor:
         else:
             out = np.mean(d, axis=dims, keepdims=keepdim)
     out = _wrap(np.asarray(out, dtype=d.dtype))
-    if input._requires_grad and needs_grad(input):
+    if input._requires_grad and _state.enabled:
         if dim is None:
             node = MeanBackward0()
             node._n = d.size
@@ -295,7 +298,7 @@ def _extreme(input, dim, keepdim, is_max):
     if dim is None:
         _empty_check(name, d, None)
         out = _wrap(_nan_extreme(d, None, False, is_max))
-        if input._requires_grad and needs_grad(input):
+        if input._requires_grad and _state.enabled:
             node = MaxBackward1() if is_max else MinBackward1()
             node.save(input)
             node.save_output(out)
@@ -315,7 +318,7 @@ def _extreme(input, dim, keepdim, is_max):
         else:
             idx = np.expand_dims(idx, dim)
         values, indices = _wrap(vals), _wrap(idx)
-    if input._requires_grad and needs_grad(input):
+    if input._requires_grad and _state.enabled:
         node = MaxBackward0() if is_max else MinBackward0()
         node._dim, node._keepdim = dim, keepdim or d.ndim == 0
         node._indices = indices._data
@@ -375,7 +378,7 @@ def _amax(input, dim, keepdim, is_max):
                 f"{name}(): Expected reduction dim {ax} to have non-zero size."
             )
     out = _wrap((np.max if is_max else np.min)(d, axis=dims, keepdims=keepdim))
-    if input._requires_grad and needs_grad(input):
+    if input._requires_grad and _state.enabled:
         node = AmaxBackward0() if is_max else AminBackward0()
         node._dims, node._keepdim = dims, keepdim
         node.save(input)

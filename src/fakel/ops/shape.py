@@ -5,8 +5,9 @@ from __future__ import annotations
 import numpy as np
 
 from .._tensor import Tensor, _wrap
+from ..autograd.grad_mode import _state
 from ..autograd.graph import Node
-from ._common import attach, canon_dim, canon_dims, needs_grad
+from ._common import attach, canon_dim, canon_dims
 
 
 def _view_of(input, arr):
@@ -80,7 +81,7 @@ def view(input, *shape) -> Tensor:
             "dimension spans across two contiguous subspaces). Use .reshape(...) instead."
         ) from None
     out = _view_of(input, arr)
-    if input._requires_grad and needs_grad(input):
+    if input._requires_grad and _state.enabled:
         node = ViewBackward0()
         node._shape = d.shape
         attach(out, node, input)
@@ -104,7 +105,7 @@ def reshape(input, *shape) -> Tensor:
             attach(out, node, c)
         return out
     out = _view_of(input, arr)
-    if input._requires_grad and needs_grad(input):
+    if input._requires_grad and _state.enabled:
         # PyTorch records a view of a non-contiguous tensor as a reshape alias.
         node = ViewBackward0() if d.flags.c_contiguous else ReshapeAliasBackward0()
         node._shape = d.shape
@@ -138,7 +139,7 @@ def t(input) -> Tensor:
     if d.ndim > 2:
         raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {d.ndim}D")
     out = _view_of(input, d.T)
-    if input._requires_grad and needs_grad(input):
+    if input._requires_grad and _state.enabled:
         attach(out, TBackward0(), input)
     return out
 
@@ -154,7 +155,7 @@ def transpose(input, dim0: int, dim1: int) -> Tensor:
     d = input._data
     a, b = canon_dim(dim0, d.ndim), canon_dim(dim1, d.ndim)
     out = _view_of(input, np.swapaxes(d, a, b) if d.ndim else d.view())
-    if input._requires_grad and needs_grad(input):
+    if input._requires_grad and _state.enabled:
         node = TransposeBackward0()
         node._d0, node._d1 = a, b
         attach(out, node, input)
@@ -186,7 +187,7 @@ def permute(input, *dims) -> Tensor:
     if len(set(perm)) != len(perm):
         raise RuntimeError("permute(): duplicate dims are not allowed.")
     out = _view_of(input, np.transpose(d, perm) if d.ndim else d.view())
-    if input._requires_grad and needs_grad(input):
+    if input._requires_grad and _state.enabled:
         node = PermuteBackward0()
         node._dims = tuple(perm)
         attach(out, node, input)
@@ -223,7 +224,7 @@ def squeeze(input, dim=None) -> Tensor:
         drop = [ax for ax in dims if d.shape[ax] == 1]
         arr = np.squeeze(d, axis=tuple(drop)) if drop else d.view()
     out = _view_of(input, arr)
-    if input._requires_grad and needs_grad(input):
+    if input._requires_grad and _state.enabled:
         node = node_cls()
         node._shape = d.shape
         attach(out, node, input)
@@ -241,7 +242,7 @@ def unsqueeze(input, dim: int) -> Tensor:
     d = input._data
     ax = canon_dim(dim, d.ndim + 1)
     out = _view_of(input, np.expand_dims(d, ax))
-    if input._requires_grad and needs_grad(input):
+    if input._requires_grad and _state.enabled:
         node = UnsqueezeBackward0()
         node._dim = ax
         attach(out, node, input)
@@ -289,7 +290,7 @@ def expand(input, *sizes) -> Tensor:
         target.append(s)
     target = tuple(target)
     out = _view_of(input, np.broadcast_to(d, target) if target != d.shape else d.view())
-    if input._requires_grad and needs_grad(input):
+    if input._requires_grad and _state.enabled:
         node = ExpandBackward0()
         node._shape = d.shape
         attach(out, node, input)

@@ -1102,7 +1102,10 @@ def _warning_categories(lib, name):
 
 # torch emits these only once per process (TORCH_WARN_ONCE): once another test has triggered
 # it, torch stays silent, so the category torch gives on first use is written down here.
-WARNS_ONCE_IN_TORCH = {"backward_create_graph": ["UserWarning"]}
+WARNS_ONCE_IN_TORCH = {
+    "backward_create_graph": ["UserWarning"],
+    "tensor_of_grad_scalars": ["UserWarning"],
+}
 
 
 @pytest.mark.parametrize("name", list(WARNING_CASES))

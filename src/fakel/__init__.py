@@ -51,7 +51,7 @@ from ._dtype import (
     short,
     uint8,
 )
-from ._tensor import Size, Tensor
+from ._tensor import Size, Tensor, layout, strided
 from ._tensor_str import get_printoptions, set_printoptions
 from .autograd.grad_mode import (
     enable_grad,

@@ -10,7 +10,7 @@ import numpy as np
 from . import _backend
 from . import _dtype as _dt
 from ._device import CPU, as_device
-from ._tensor import Tensor, _wrap
+from ._tensor import Size, Tensor, _wrap
 from .autograd.grad_mode import _state
 
 _PY_KIND = {bool: 0, int: 1, float: 2}
@@ -57,9 +57,12 @@ def _scan(data, dim, shape, kinds, leaf=None):
     if t in _PY_KIND:
         kinds.add(t)
     elif isinstance(data, np.generic):
+        _check_np_dtype(np.asarray(data))
         kinds.add(_dt.from_np(data.dtype))
+    elif data is None:
+        raise RuntimeError("Could not infer dtype of NoneType")
     elif isinstance(data, Tensor):
-        if data._data.size != 1 or data._data.ndim:
+        if data._data.size != 1:
             raise ValueError("only one element tensors can be converted to Python scalars")
         if data._requires_grad:
             warnings.warn(
@@ -73,15 +76,12 @@ def _scan(data, dim, shape, kinds, leaf=None):
 
 
 def _infer_dtype(kinds):
-    """PyTorch's inference: NumPy scalars and tensors keep their dtype; Python floats give the
-    default dtype, ints int64, bools bool; the highest category wins."""
+    """PyTorch's inference: every element's dtype promoted together, where NumPy scalars and
+    tensors bring their own dtype and Python floats the default dtype, ints int64, bools bool."""
     best = None
     for k in kinds:
         d = (_dt.bool, _dt.int64, _dt.get_default_dtype())[_PY_KIND[k]] if k in _PY_KIND else k
-        if best is None or d.category > best.category:
-            best = d
-        elif d.category == best.category and k not in _PY_KIND:
-            best = _dt.promote_types(best, d)
+        best = d if best is None else _dt.promote_types(best, d)
     return best or _dt.get_default_dtype()
 
 
@@ -97,9 +97,9 @@ def _from_data(data, dtype):
                 "negative strides are not currently supported. (You can probably work around this "
                 "by making a copy of your array  with array.copy().) "
             )
-        _dt.from_np(data.dtype)
+        _check_np_dtype(data)
         arr = np.array(data)
-        return arr if dtype is None else _cast_checked(arr, dtype)
+        return arr if dtype is None else arr.astype(dtype.np)
     shape: list = []
     kinds: set = set()
     _scan(data, 0, shape, kinds)
@@ -118,19 +118,40 @@ def _from_data(data, dtype):
     return _cast_checked(arr, target)
 
 
+def _check_np_dtype(arr):
+    if not arr.dtype.isnative:
+        raise ValueError(
+            "given numpy array has byte order different from the native byte order. Conversion "
+            "between byte orders is currently not supported."
+        )
+    if arr.dtype not in _dt._FROM_NP:
+        raise TypeError(
+            f"can't convert np.ndarray of type numpy.{arr.dtype.type.__name__}. The only "
+            "supported types are: float64, float32, float16, int64, int32, int16, int8, uint8, "
+            "and bool."
+        )
+
+
 def _plain(data):
     if isinstance(data, (list, tuple)):
         return [_plain(x) for x in data]
     if isinstance(data, Tensor):
-        return data.item()
+        return data._data.reshape(()).item()
     return data
 
 
 def _cast_checked(arr, dtype):
+    """Cast Python-sourced values, refusing what PyTorch refuses: nan/inf or out-of-range values
+    into an integer dtype (unsigned types accept -max..max: -1 becomes 255 for uint8)."""
     if arr.dtype == dtype.np:
         return arr
-    if dtype.category < 2 and dtype is not _dt.bool and arr.dtype.kind == "f":
-        if not np.all(np.isfinite(arr)):
+    if dtype.category == 1 and arr.dtype.kind in "fiu" and arr.size:
+        info = np.iinfo(dtype.np)
+        low = -int(info.max) if info.min == 0 else int(info.min)
+        vals = np.trunc(arr) if arr.dtype.kind == "f" else arr
+        if (arr.dtype.kind == "f" and not np.all(np.isfinite(arr))) or (
+            dtype is not _dt.int64 and (vals.max() > info.max or vals.min() < low)
+        ):
             raise RuntimeError(
                 f"value cannot be converted to type {dtype.name} without overflow"
             )
@@ -163,13 +184,13 @@ def from_numpy(ndarray) -> Tensor:
     """A tensor sharing memory with ``ndarray``."""
     if not isinstance(ndarray, np.ndarray):
         raise TypeError(f"expected np.ndarray (got {type(ndarray).__name__})")
+    _check_np_dtype(ndarray)
     if any(s < 0 for s in ndarray.strides):
         raise ValueError(
             "At least one stride in the given numpy array is negative, and tensors with negative "
             "strides are not currently supported. (You can probably work around this by making a "
             "copy of your array  with array.copy().) "
         )
-    _dt.from_np(ndarray.dtype)
     return _wrap(ndarray)
 
 
@@ -178,13 +199,18 @@ def _legacy_new(cls, args, device):
     dt = _dt.get_default_dtype()
     if not args:
         return _wrap(np.empty(0, dtype=dt.np))
-    if len(args) == 1 and isinstance(args[0], (list, tuple, np.ndarray, Tensor)) and not (
-        isinstance(args[0], tuple) and all(isinstance(a, int) for a in args[0]) and False
-    ):
+    if len(args) == 1:
         data = args[0]
+        if isinstance(data, Size):
+            return empty(*data, device=device)
         if isinstance(data, Tensor):
-            return data
-        return _finish(_from_data(data, dt), dt, _dev(device), False)
+            return data.detach()  # PyTorch's legacy constructor aliases a tensor's memory
+        if isinstance(data, np.ndarray) and data.dtype == dt.np:
+            return from_numpy(data)
+        if isinstance(data, (list, tuple, np.ndarray)):
+            return _finish(_from_data(data, dt), dt, _dev(device), False)
+        if isinstance(data, str):
+            raise TypeError("new(): invalid data type 'str'")
     if all(isinstance(a, (int, np.integer)) and not isinstance(a, bool) for a in args):
         return empty(*args, device=device)
     raise TypeError(f"new(): data must be a sequence (got {type(args[0]).__name__})")
@@ -194,7 +220,7 @@ def _dev(device):
     return None if device is None else as_device(device)
 
 
-def _size(size):
+def _size(size, name=""):
     if len(size) == 1 and isinstance(size[0], (tuple, list)):
         size = tuple(size[0])
     out = []
@@ -203,12 +229,14 @@ def _size(size):
             s = int(s)
         if not isinstance(s, (int, np.integer)) or isinstance(s, bool):
             raise TypeError(
-                f"zeros(): argument 'size' (position 1) must be tuple of ints, but found element "
-                f"of type {type(s).__name__} at pos {len(out)}"
+                f"{name or 'zeros'}(): argument 'size' (position 1) must be tuple of ints, but "
+                f"found element of type {type(s).__name__} at pos {len(out)}"
             )
         out.append(int(s))
     for s in out:
         if s < 0:
+            if name == "zeros":  # PyTorch's zeros words it differently from the others
+                raise RuntimeError("zeros: Dimension size must be non-negative.")
             raise RuntimeError(
                 f"Trying to create tensor with negative dimension {s}: "
                 f"[{', '.join(map(str, out))}]"
@@ -228,33 +256,57 @@ def _filled(fn, size, dtype, device, requires_grad):
     return _finish(fn(size, dtype=dt.np), None, dev, requires_grad)
 
 
-def zeros(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False) -> Tensor:
-    return _filled(np.zeros, _size(size), dtype, device, requires_grad)
+def _factory_size(name, size, kw_size):
+    if kw_size is not None:
+        if size:
+            raise TypeError(f"{name}() got multiple values for argument 'size'")
+        size = (kw_size,)
+    if not size:
+        raise TypeError(f'{name}() missing 1 required positional arguments: "size"')
+    return _size(size, name)
 
 
-def ones(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False) -> Tensor:
-    return _filled(np.ones, _size(size), dtype, device, requires_grad)
+def zeros(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False,
+          **kwargs) -> Tensor:
+    shape = _factory_size("zeros", size, kwargs.pop("size", None))
+    return _filled(np.zeros, shape, dtype, device, requires_grad)
+
+
+def ones(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False,
+         **kwargs) -> Tensor:
+    shape = _factory_size("ones", size, kwargs.pop("size", None))
+    return _filled(np.ones, shape, dtype, device, requires_grad)
 
 
 def empty(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False,
-          memory_format=None) -> Tensor:
+          memory_format=None, **kwargs) -> Tensor:
     # Zero-filled rather than uninitialised: same cost with NumPy, and reproducible.
-    return _filled(np.zeros, _size(size), dtype, device, requires_grad)
+    shape = _factory_size("empty", size, kwargs.pop("size", None))
+    return _filled(np.zeros, shape, dtype, device, requires_grad)
 
 
 def full(size, fill_value, *, out=None, dtype=None, layout=None, device=None,
          requires_grad=False) -> Tensor:
-    if dtype is None:
-        if isinstance(fill_value, Tensor):
-            dt = fill_value.dtype
-            fill_value = fill_value.item()
-        elif isinstance(fill_value, np.generic):
-            dt = _dt.from_np(fill_value.dtype)
-        else:
-            dt = _infer_dtype({type(fill_value)})
-    else:
-        dt = _dt.to_dtype(dtype)
-    shape = _size((size,) if isinstance(size, int) else (size,))
+    if isinstance(size, (int, np.integer)):
+        raise TypeError(
+            "full() received an invalid combination of arguments - got (int, "
+            f"{type(fill_value).__name__}), but expected (tuple of ints size, Number fill_value)"
+        )
+    if isinstance(fill_value, Tensor):
+        fill_value = fill_value._data.reshape(()).item()
+    elif isinstance(fill_value, np.generic):
+        fill_value = fill_value.item()
+    # Only the kind of the fill value counts (bool, int or float), as in PyTorch.
+    dt = _infer_dtype({type(fill_value)}) if dtype is None else _dt.to_dtype(dtype)
+    shape = _size((size,))
+    if dt.category == 1 and isinstance(fill_value, int):
+        info = np.iinfo(dt.np)
+        low = -int(info.max) if info.min == 0 else int(info.min)
+        if not low <= fill_value <= info.max:
+            ctype = {"uint8": "uint8_t", "int8": "int8_t", "int16": "int16_t",
+                     "int32": "int", "int64": "int64_t"}[dt.name]
+            raise RuntimeError(f"value cannot be converted to type {ctype} without overflow")
+        fill_value = np.array(fill_value, dtype=np.int64).astype(dt.np)
     arr = np.full(shape, fill_value, dtype=dt.np)
     return _finish(arr, None, _dev(device), requires_grad)
 
@@ -290,50 +342,108 @@ def _cuda_of(t):
     return None if t._data.__class__ is np.ndarray else t.device
 
 
-def arange(start, end=None, step=1, *, out=None, dtype=None, layout=None, device=None,
+def _fma(a, b, c):
+    """a * b + c with one rounding, as the fused multiply-add PyTorch's range kernels use
+    (NumPy has no fma: the product is split exactly, Dekker-style, and the sum compensated)."""
+    a, b, c = (np.asarray(x, dtype=np.float64) for x in (a, b, c))
+    p = a * b
+    split = 134217729.0  # 2**27 + 1
+    ah = split * a
+    ah = ah - (ah - a)
+    bh = split * b
+    bh = bh - (bh - b)
+    err = ((ah * bh - p) + ah * (b - bh) + (a - ah) * bh) + (a - ah) * (b - bh)
+    s = p + c
+    back = s - p
+    return s + (((p - (s - back)) + (c - back)) + err)
+
+
+def _range_values(start, step, n, dt):
+    """PyTorch's arange values: start + i*step in double; float32 in blocks of 8 whose first
+    value is rounded to float32 (its vectorised kernel), the tail element by element."""
+    i = np.arange(n, dtype=np.float64)
+    if dt is not _dt.float32:
+        return _fma(step, i, start).astype(dt.np)
+    out = np.empty(n, dtype=np.float32)
+    full = n - n % 8
+    if full:
+        base = _fma(step, i[:full:8], start).astype(np.float32).astype(np.float64)
+        out[:full] = _fma(step, np.arange(8.0)[None, :], base[:, None]).reshape(-1)
+    out[full:] = _fma(step, i[full:], start)
+    return out
+
+
+def arange(start=0, end=None, step=1, *, out=None, dtype=None, layout=None, device=None,
            requires_grad=False) -> Tensor:
+    """Values within one unit in the last place of PyTorch's (whose own last bits depend on the
+    CPU's vector width)."""
     if end is None:
         start, end = 0, start
     vals = [v.item() if isinstance(v, Tensor) else v for v in (start, end, step)]
     start, end, step = vals
+    for v in (start, end):
+        if isinstance(v, float) and not math.isfinite(v):
+            raise RuntimeError(f"unsupported range: {start} -> {end}")
+    if dtype is None:
+        is_int = all(isinstance(v, (int, np.integer)) for v in vals)
+        dt = _dt.int64 if is_int else _dt.get_default_dtype()
+    else:
+        dt = _dt.to_dtype(dtype)
+    if dt is _dt.bool:
+        raise NotImplementedError("\"arange_cpu\" not implemented for 'Bool'")
     if step == 0:
         raise RuntimeError("step must be nonzero")
     if (end - start) * step < 0 and end != start:
         raise RuntimeError("upper bound and lower bound inconsistent with step sign")
-    if dtype is None:
-        is_int = all(isinstance(v, (int, np.integer)) and not isinstance(v, bool) or
-                     isinstance(v, bool) for v in vals)
-        dt = _dt.int64 if is_int else _dt.get_default_dtype()
-    else:
-        dt = _dt.to_dtype(dtype)
-    n = max(0, math.ceil((end - start) / step))
+    n = max(0, math.ceil((end - start) / step))  # the length comes from the arguments as given
+    if dt.category == 1:  # then integer ranges truncate them
+        start, step = int(start), int(step)
+        if step == 0:
+            raise ValueError("step must be nonzero")
     if dt.category == 2:
-        arr = (start + np.arange(n, dtype=np.float64) * step).astype(dt.np)
+        arr = _range_values(start, step, n, dt)
     else:
-        arr = (start + np.arange(n, dtype=np.int64) * step) if isinstance(step, int) and \
-            isinstance(start, int) else (start + np.arange(n) * step)
-        arr = arr.astype(dt.np)
+        arr = (start + np.arange(n, dtype=np.int64) * step).astype(dt.np)
     return _finish(arr, None, _dev(device), requires_grad)
 
 
 def linspace(start, end, steps, *, out=None, dtype=None, layout=None, device=None,
              requires_grad=False) -> Tensor:
+    """Computed as PyTorch does, in the output dtype: the first half forward from start, the
+    second half back from end, each value one fused multiply-add."""
+    if not isinstance(steps, (int, np.integer)) or isinstance(steps, bool):
+        raise TypeError(
+            f"linspace(): argument 'steps' (position 3) must be int, not {type(steps).__name__}"
+        )
     if steps < 0:
         raise RuntimeError("number of steps must be non-negative")
     dt = _float_dtype(dtype)
+    if dt is _dt.bool:
+        raise NotImplementedError("\"linspace_cpu\" not implemented for 'Bool'")
     start = start.item() if isinstance(start, Tensor) else start
     end = end.item() if isinstance(end, Tensor) else end
-    if steps == 1:
-        arr = np.array([start], dtype=np.float64)
+    # Half ranges are computed in float32 and rounded at the end, as PyTorch does.
+    kind = {"float16": np.float32, "float32": np.float32}.get(dt.name, np.float64)
+    with np.errstate(over="ignore"):
+        lo, hi = kind(start), kind(end)
+        fits = np.isfinite(dt.np.type(start)) and np.isfinite(dt.np.type(end))
+    if not fits and math.isfinite(start) and math.isfinite(end):
+        raise RuntimeError(
+            f"value cannot be converted to type {_C_NAMES.get(dt.name, dt.name)} without overflow"
+        )
+    if steps <= 1:
+        arr = np.full(steps, lo, dtype=np.float64)
     else:
-        # PyTorch fills the first half forward from start and the second half back from end.
+        step = kind((hi - lo) / kind(steps - 1))
         idx = np.arange(steps, dtype=np.float64)
-        step = (end - start) / (steps - 1) if steps > 1 else 0.0
-        half = steps // 2
-        arr = np.where(idx < half, start + step * idx, end - step * (steps - 1 - idx))
+        arr = np.where(idx < steps // 2, _fma(step, idx, lo),
+                       _fma(-np.float64(step), steps - 1 - idx, hi))
     if dt.category < 2:
-        arr = np.trunc(arr) if dt is not _dt.bool else arr
+        arr = np.trunc(arr)
     return _finish(arr.astype(dt.np), None, _dev(device), requires_grad)
+
+
+_C_NAMES = {"float16": "c10::Half"}
 
 
 def eye(n, m=None, *, out=None, dtype=None, layout=None, device=None,
@@ -383,16 +493,29 @@ def _rng(generator):
     return generator._rng if generator is not None else _backend._rng[0]
 
 
+_MANTISSA = {"float16": 11, "float32": 24, "float64": 53}
+
+
 def rand(*size, generator=None, out=None, dtype=None, layout=None, device=None,
          requires_grad=False) -> Tensor:
+    """Uniform on [0, 1): k / 2**m for the dtype's m mantissa bits, so that rounding to the
+    dtype can never produce 1.0."""
     dt = _float_dtype(dtype)
-    arr = _rng(generator).random(_size(size), dtype=np.float64).astype(dt.np)
+    if dt.category < 2:
+        raise NotImplementedError(
+            f'"check_uniform_bounds" not implemented for \'{dt._scalar_name}\''
+        )
+    bits = _MANTISSA[dt.name]
+    k = _rng(generator).integers(0, 1 << bits, _size(size), dtype=np.int64)
+    arr = (k * (1.0 / (1 << bits))).astype(dt.np)
     return _finish(arr, None, _dev(device), requires_grad)
 
 
 def randn(*size, generator=None, out=None, dtype=None, layout=None, device=None,
           requires_grad=False) -> Tensor:
     dt = _float_dtype(dtype)
+    if dt.category < 2:
+        raise NotImplementedError(f'"normal_kernel_cpu" not implemented for \'{dt._scalar_name}\'')
     arr = _rng(generator).standard_normal(_size(size)).astype(dt.np)
     return _finish(arr, None, _dev(device), requires_grad)
 
@@ -434,6 +557,9 @@ def randn_like(input, *, dtype=None, device=None, requires_grad=False, **_) -> T
 def randint_like(input, low=0, high=None, *, dtype=None, device=None, **_) -> Tensor:
     if high is None:
         low, high = 0, low
+    dt = _like(input, dtype)
+    if dt is _dt.bool and high - 1 > 1:
+        raise RuntimeError("to - 1 is out of bounds for bool")
     return randint(low, high, input.shape, dtype=_like(input, dtype),
                    device=device or _cuda_of(input))
 

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
+# A device string: a lower-case type and an optional index without leading zeros.
+_DEVICE_RE = re.compile(r"([A-Za-z_]+)(?::(0|[1-9][0-9]*))?")
+
 
 class device:
     """Where a tensor's memory lives: ``device(type='cpu')`` or ``device(type='cuda', index=0)``."""
@@ -13,26 +18,35 @@ class device:
             self.type, self.index = type.type, type.index
             return
         if isinstance(type, int) and not isinstance(type, bool):
+            if type < 0:
+                raise RuntimeError("Device index must not be negative")
+            from . import _backend
+
+            if not _backend.cuda_available():
+                raise RuntimeError("Cannot access accelerator device when none is available.")
             type, index = "cuda", type
         if not isinstance(type, str):
             raise TypeError(f"device() received an invalid combination of arguments - got {type!r}")
-        if ":" in type:
+        if type == "":
+            raise RuntimeError("Device string must not be empty")
+        match = _DEVICE_RE.fullmatch(type)
+        if match is None:
+            raise RuntimeError(f"Invalid device string: '{type}'")
+        name, idx = match.group(1), match.group(2)
+        if idx is not None:
             if index is not None:
                 raise RuntimeError(
                     f"type (string) must not include an index because index was passed "
                     f"explicitly: {type}"
                 )
-            type, _, idx = type.partition(":")
-            if not idx.isdigit():
-                raise RuntimeError(f"Invalid device string: '{type}:{idx}'")
             index = int(idx)
-        if type not in ("cpu", "cuda"):
+        if name not in ("cpu", "cuda"):
             raise RuntimeError(
-                "Expected one of cpu, cuda device type at start of device string: " + type
+                "Expected one of cpu, cuda device type at start of device string: " + name
             )
         if index is not None and index < 0:
-            raise RuntimeError(f"Device index must not be negative, got {index}")
-        self.type, self.index = type, index
+            raise RuntimeError("Device index must not be negative")
+        self.type, self.index = name, index
 
     def __repr__(self) -> str:
         if self.index is None:
@@ -43,8 +57,7 @@ class device:
         return self.type if self.index is None else f"{self.type}:{self.index}"
 
     def __eq__(self, other) -> bool:
-        if isinstance(other, str):
-            other = device(other)
+        # Only devices compare equal: device('cpu') == 'cpu' is False in PyTorch 2.13.
         return isinstance(other, device) and (self.type, self.index) == (other.type, other.index)
 
     def __hash__(self) -> int:
@@ -63,7 +76,7 @@ def as_device(d) -> device:
         return CPU
     d = d if isinstance(d, device) else device(d)
     if d.type == "cpu":
-        return CPU
+        return CPU if d.index is None else d
     from . import _backend
 
     _backend.require_cuda()

@@ -15,6 +15,21 @@ def _grad_enabled() -> bool:
     return _gs.enabled
 
 
+class layout:
+    """Memory layout; fakel has only ``strided`` (dense arrays)."""
+
+    __slots__ = ("name",)
+
+    def __init__(self, name: str):
+        self.name = name
+
+    def __repr__(self) -> str:
+        return f"{_dt._PREFIX[0]}.{self.name}"
+
+
+strided = layout("strided")
+
+
 class Size(tuple):
     """A tensor shape: a tuple that prints as ``fakel.Size([2, 3])``."""
 
@@ -28,6 +43,18 @@ class Size(tuple):
         for s in self:
             n *= s
         return n
+
+    # Size arithmetic stays a Size, as in PyTorch.
+    def __add__(self, other):
+        return Size(tuple(self) + tuple(other))
+
+    def __radd__(self, other):
+        return Size(tuple(other) + tuple(self))
+
+    def __mul__(self, n):
+        return Size(tuple(self) * n)
+
+    __rmul__ = __mul__
 
     def __getitem__(self, item):
         r = tuple.__getitem__(self, item)
@@ -151,7 +178,7 @@ class Tensor:
 
     @property
     def layout(self):
-        return "strided"
+        return strided
 
     def _accumulator(self):
         """This leaf's AccumulateGrad node (one per leaf; the graph holds it, we hold it weakly)."""
@@ -166,6 +193,8 @@ class Tensor:
     def size(self, dim: int | None = None):
         if dim is None:
             return Size(self._data.shape)
+        if self._data.ndim == 0:
+            raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
         return self._data.shape[_canon_dim(dim, self._data.ndim)]
 
     def dim(self) -> int:
@@ -202,6 +231,12 @@ class Tensor:
     def type(self, dtype=None, non_blocking=False):
         if dtype is None:
             return self.dtype.legacy_name()
+        if isinstance(dtype, str):  # 'torch.DoubleTensor' / 'fakel.DoubleTensor'
+            legacy = dtype.rsplit(".", 1)[-1]
+            for d in _dt.ALL:
+                if d._legacy == legacy:
+                    return to(self, d)
+            raise ValueError(f"invalid type: '{dtype}'")
         return to(self, dtype)
 
     def item(self):
@@ -836,7 +871,7 @@ def _T(t):
     n = t._data.ndim
     if n == 2:
         return permute(t, 1, 0)
-    return permute(t, *range(n - 1, -1, -1))
+    return permute(t, tuple(range(n - 1, -1, -1)))
 
 
 # The op functions the methods call; imported last because the ops import this module.

@@ -350,12 +350,11 @@ def remainder(input, other) -> Tensor:
         return NotImplemented
     ad, bd, rd = prepare2(input, other)
     _int_zero_check(bd, rd)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        try:
-            out = _wrap(np.remainder(ad, bd))
-        except ValueError:
-            check_broadcast(np.shape(ad), np.shape(bd))
-            raise
+    try:
+        out = _wrap(_remainder(ad, bd))
+    except ValueError:
+        check_broadcast(np.shape(ad), np.shape(bd))
+        raise
     if needs_grad(input, other) and out._data.dtype.kind == "f":
         if isinstance(other, Tensor):
             node = RemainderBackward1()
@@ -368,15 +367,21 @@ def remainder(input, other) -> Tensor:
     return out
 
 
+def _remainder(a, b):
+    """PyTorch's remainder: fmod, moved into the divisor's sign (so -5. % 2.5 is -0.)."""
+    if np.asarray(a).dtype.kind != "f":
+        return np.remainder(a, b)
+    m = np.fmod(a, b)
+    return np.where((m != 0) & ((m < 0) != (np.asarray(b) < 0)), m + b, m)
+
+
 def rmod(input, other) -> Tensor:
     """other % input for a scalar other (no derivative in PyTorch)."""
     if not isinstance(other, (int, float, np.generic)):
         return NotImplemented
     ad, bd, rd = prepare2(input, other)
     _int_zero_check(ad, rd)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        out = np.remainder(bd, ad)
-    return _not_differentiable(_wrap(out), "remainder", input)
+    return _not_differentiable(_wrap(_remainder(bd, ad)), "remainder", input)
 
 
 # pow --------------------------------------------------------------------------------------------

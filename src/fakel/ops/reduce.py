@@ -122,23 +122,24 @@ def mean(input, dim=None, keepdim=False, *, dtype=None) -> Tensor:
             f"complex dtype. Got: {input.dtype._scalar_name}"
         )
     dims = _dims(input, dim)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        if dims is None:
-            out = np.mean(d, keepdims=keepdim and dim is not None)
-        else:
-            out = np.mean(d, axis=dims, keepdims=keepdim)
-    out = _wrap(np.asarray(out, dtype=d.dtype))
+    # sum / count rather than np.mean: no "Mean of empty slice" warning (PyTorch gives nan
+    # silently), and less overhead on small tensors.
+    if dims is None:
+        n = d.size
+        out = _add_reduce(d, axis=None, keepdims=keepdim and dim is not None)
+    else:
+        n = 1
+        for ax in dims:
+            n *= d.shape[ax]
+        out = _add_reduce(d, axis=dims, keepdims=keepdim)
+    out = _wrap(np.true_divide(out, n, dtype=d.dtype))
     if input._requires_grad and _state.enabled:
         if dim is None:
             node = MeanBackward0()
-            node._n = d.size
         else:
             node = MeanBackward1()
             node._dims, node._keepdim = dims, keepdim
-            n = 1
-            for ax in dims:
-                n *= d.shape[ax]
-            node._n = n
+        node._n = n
         node._shape = d.shape
         attach(out, node, input)
     return out
@@ -398,6 +399,8 @@ def amin(input, dim=(), keepdim=False) -> Tensor:
 def _argext(input, dim, keepdim, is_max):
     d = input._data
     name = "argmax" if is_max else "argmin"
+    if d.dtype == np.bool_:
+        raise RuntimeError(f"{name}(): does not support bool input")
     if dim is None:
         if d.size == 0:
             raise IndexError(

@@ -1260,20 +1260,21 @@ def test_graph_freed_without_cycles():
         gc.enable()
 
 
-def test_accumulate_grad_node_not_kept_alive_by_leaf():
+def test_leaf_and_its_accumulate_grad_form_no_cycle():
+    # fakel's leaf keeps its AccumulateGrad node (so ops need not rebuild it) and the node refers
+    # to the leaf weakly: once the user drops everything, both go without the cycle collector.
     gc.disable()
     try:
         x = fakel.ones(3, requires_grad=True)
         y = x * 2
         acc_ref = weakref.ref(y.grad_fn.next_functions[0][0])
-        del y
-        assert acc_ref() is None
+        assert acc_ref().variable is x
         x_ref = weakref.ref(x)
         z = (x * x).sum()
         z.backward()
-        del z
-        del x
+        del y, z, x
         assert x_ref() is None
+        assert acc_ref() is None
     finally:
         gc.enable()
 

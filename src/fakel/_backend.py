@@ -75,29 +75,10 @@ def device_of(a):
     return device("cuda", a.device.id)
 
 
-# Random numbers: one NumPy Generator, reseeded by manual_seed. fakel's streams are its own:
-# manual_seed makes fakel repeatable, not equal to PyTorch's numbers.
-_rng = [np.random.default_rng()]
-_seed = [None]
-
-
 def manual_seed(seed: int) -> None:
-    seed = int(seed)
-    _seed[0] = seed
-    _rng[0] = np.random.default_rng(seed & 0xFFFF_FFFF_FFFF_FFFF)
-    cp = _cupy if _cupy else None
-    if cp:
-        cp.random.seed(seed & 0xFFFF_FFFF)
-
-
-def initial_seed() -> int:
-    return _seed[0] if _seed[0] is not None else 0
-
-
-def rng(device):
-    if device.type == "cpu":
-        return _rng[0]
-    return xp(device).random
+    """Seed CuPy's stream too, once CuPy is in use (fakel's CPU stream is _creation's)."""
+    if _cupy:
+        _cupy.random.seed(int(seed) & 0xFFFF_FFFF)
 
 
 def scatter_add(target, index, values) -> None:

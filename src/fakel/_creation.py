@@ -462,12 +462,19 @@ class Generator:
 
     def __init__(self, device="cpu"):
         self.device = as_device(device)
-        self._seed = 67280421310721
-        self._rng = np.random.default_rng(self._seed)
+        self._seed = 67280421310721  # PyTorch's default seed: unseeded runs repeat, as there
+        self._state = None
+
+    @property
+    def _rng(self):
+        # Made on first use: NumPy's random module costs ~10 ms to import.
+        if self._state is None:
+            self._state = np.random.default_rng(self._seed & 0xFFFF_FFFF_FFFF_FFFF)
+        return self._state
 
     def manual_seed(self, seed: int) -> Generator:
         self._seed = int(seed)
-        self._rng = np.random.default_rng(self._seed & 0xFFFF_FFFF_FFFF_FFFF)
+        self._state = None
         return self
 
     def initial_seed(self) -> int:
@@ -490,7 +497,7 @@ def manual_seed(seed: int) -> Generator:
 
 
 def _rng(generator):
-    return generator._rng if generator is not None else _backend._rng[0]
+    return (generator if generator is not None else default_generator)._rng
 
 
 _MANTISSA = {"float16": 11, "float32": 24, "float64": 53}
@@ -568,7 +575,7 @@ def uniform_(t, a=0.0, b=1.0):
     from .ops.elementwise import check_inplace
 
     check_inplace(t)
-    t._data[...] = _backend._rng[0].uniform(a, b, t._data.shape)
+    t._data[...] = default_generator._rng.uniform(a, b, t._data.shape)
     t._vc[0] += 1
     return t
 
@@ -577,7 +584,7 @@ def normal_(t, mean=0.0, std=1.0):
     from .ops.elementwise import check_inplace
 
     check_inplace(t)
-    t._data[...] = _backend._rng[0].normal(mean, std, t._data.shape)
+    t._data[...] = default_generator._rng.normal(mean, std, t._data.shape)
     t._vc[0] += 1
     return t
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import weakref
-
 import numpy as _np
 
 from . import _dtype as _dt
@@ -182,11 +180,9 @@ class Tensor:
 
     def _accumulator(self):
         """This leaf's AccumulateGrad node (one per leaf; the graph holds it, we hold it weakly)."""
-        ref = self._acc
-        node = ref() if ref is not None else None
+        node = self._acc
         if node is None:
-            node = AccumulateGrad(self)
-            self._acc = weakref.ref(node)
+            node = self._acc = AccumulateGrad(self)
         return node
 
     # Sizes and conversions ----------------------------------------------------------------------

@@ -133,7 +133,8 @@ def run_backward(tensors, grad_tensors, retain_graph=None, create_graph=False, i
 
     # Apply only after the whole pass succeeded, so that an error leaves every .grad as it was.
     for var, g in accumulations:
-        _accumulate(var, g, create_graph)
+        if var is not None:  # a leaf that nobody holds any more
+            _accumulate(var, g, create_graph)
     if not retain_graph:
         for node in executed:
             node._release()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import weakref
+
 from .. import _dtype
 from .. import _tensor as _t
 
@@ -119,15 +121,30 @@ def _version_message(t, expected, producer=None) -> str:
 class AccumulateGrad(Node):
     """The node of a leaf that requires grad: adds incoming gradients into ``variable.grad``."""
 
-    __slots__ = ("variable",)
+    __slots__ = ("_variable",)
 
     def __init__(self, variable):
         self._saved = ()
         self._out = None
-        self._oshape = variable._data.shape
-        self._odtype = variable._data.dtype
-        self.variable = variable
+        # The leaf keeps this node alive (so each op need not rebuild it) and the node refers
+        # back weakly: no reference cycle. A leaf nobody holds any more receives no gradient.
+        self._variable = weakref.ref(variable)
         self.next_functions = ()
+
+    @property
+    def variable(self):
+        return self._variable()
+
+    # Read from the leaf each time: `leaf.data = other` may have changed its shape or dtype.
+    @property
+    def _oshape(self):
+        v = self._variable()
+        return v._data.shape if v is not None else None
+
+    @property
+    def _odtype(self):
+        v = self._variable()
+        return v._data.dtype if v is not None else None
 
     def name(self) -> str:
         return "torch::autograd::AccumulateGrad"

@@ -22,8 +22,7 @@ def edge(x):
     fn = x._grad_fn
     if fn is not None:
         return (fn, 0)
-    ref = x._acc  # the leaf's AccumulateGrad, inlined from Tensor._accumulator for speed
-    acc = ref() if ref is not None else None
+    acc = x._acc  # the leaf's AccumulateGrad, inlined from Tensor._accumulator for speed
     return (acc if acc is not None else x._accumulator(), 0)
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-import warnings
 
 import numpy as np
 import pytest
@@ -11,6 +10,8 @@ import torch
 
 import fakel
 from fakel import _backend
+from parity import assert_same_outcome
+from parity import run as _run
 
 # The oracle is PyTorch's CPU build, where CUDA is never available. fakel's CUDA comes from CuPy;
 # the fixture below hides CuPy, so that these tests see "no CUDA" on any machine.
@@ -20,15 +21,6 @@ from fakel import _backend
 def _no_cuda(monkeypatch):
     monkeypatch.setitem(sys.modules, "cupy", None)  # 'import cupy' raises ImportError
     monkeypatch.setattr(_backend, "_cupy", None)  # forget any earlier probe
-
-
-def _run(fn, lib):
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        try:
-            return fn(lib), None, caught
-        except Exception as e:  # noqa: BLE001 - the exception is the result under test
-            return None, e, caught
 
 
 def _compare(expected, actual) -> None:
@@ -51,17 +43,7 @@ def _compare(expected, actual) -> None:
 
 
 def _check(fn, *, msg: bool = True) -> None:
-    expected, t_err, _ = _run(fn, torch)
-    actual, f_err, _ = _run(fn, fakel)
-    if t_err is not None:
-        assert f_err is not None, f"torch raised {t_err!r}; fakel returned {actual!r}"
-        assert type(f_err).__name__ == type(t_err).__name__, (t_err, f_err)
-        if msg:
-            assert str(f_err) == str(t_err).replace("torch.", "fakel."), (t_err, f_err)
-        return
-    if f_err is not None:
-        raise AssertionError(f"torch returned {expected!r}; fakel raised {f_err!r}") from f_err
-    _compare(expected, actual)
+    assert_same_outcome(fn, _compare, msg=msg, warns=False)
 
 
 # --- device objects -----------------------------------------------------------------------------

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import math
 import operator
-import warnings
 
 import numpy as np
 import pytest
 import torch
 
 import fakel
+from parity import assert_same_outcome
+from parity import run as _run
 
 # Each case is a function of the library module; it runs with torch (the oracle) and with fakel.
 # Results must agree in Python type, dtype, shape, values and printed text; warnings must agree
@@ -66,40 +67,8 @@ def _compare(expected, actual) -> None:
         assert type(actual) is type(expected) and actual == expected, (expected, actual)
 
 
-def _run(fn, lib):
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        # What a user sees: fakel ignores NumPy's floating-point warnings from its own modules
-        # (see fakel/__init__.py); "always" above would otherwise bring them back.
-        warnings.filterwarnings("ignore", category=RuntimeWarning, module=r"fakel(\.|$)")
-        try:
-            return fn(lib), None, caught
-        except Exception as e:  # noqa: BLE001 - the exception is the result under test
-            return None, e, caught
-
-
-def _warning_texts(caught) -> list[str]:
-    out = []
-    for w in caught:
-        text = str(w.message).split(" (Triggered internally at")[0]
-        out.append(f"{w.category.__name__}: {text.replace('torch.', 'fakel.')}")
-    return out
-
-
 def _check(fn, *, msg: bool = True, warns: bool = True) -> None:
-    expected, t_err, t_warn = _run(fn, torch)
-    actual, f_err, f_warn = _run(fn, fakel)
-    if t_err is not None:
-        assert f_err is not None, f"torch raised {t_err!r}; fakel returned {actual!r}"
-        assert type(f_err).__name__ == type(t_err).__name__, (t_err, f_err)
-        if msg:
-            assert str(f_err) == str(t_err).replace("torch.", "fakel."), (t_err, f_err)
-    else:
-        if f_err is not None:
-            raise AssertionError(f"torch returned {expected!r}; fakel raised {f_err!r}") from f_err
-        _compare(expected, actual)
-    if warns:
-        assert _warning_texts(f_warn) == _warning_texts(t_warn)
+    assert_same_outcome(fn, _compare, msg=msg, warns=warns)
 
 
 def _m(lib):

@@ -46,10 +46,6 @@ def xp(device):
     return _cupy
 
 
-def is_numpy(a) -> bool:
-    return type(a) is np.ndarray
-
-
 def to_numpy(a) -> np.ndarray:
     """A host (NumPy) view or copy of an array."""
     if type(a) is np.ndarray:
@@ -79,11 +75,3 @@ def manual_seed(seed: int) -> None:
     """Seed CuPy's stream too, once CuPy is in use (fakel's CPU stream is _creation's)."""
     if _cupy:
         _cupy.random.seed(int(seed) & 0xFFFF_FFFF)
-
-
-def scatter_add(target, index, values) -> None:
-    """target[index] += values, accumulating over repeated indices."""
-    if type(target) is np.ndarray:
-        np.add.at(target, index, values)
-    else:
-        _cupy.add.at(target, index, values)

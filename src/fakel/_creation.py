@@ -11,7 +11,6 @@ from . import _backend
 from . import _dtype as _dt
 from ._device import CPU, as_device
 from ._tensor import Size, Tensor, _wrap
-from .autograd.grad_mode import _state
 
 _PY_KIND = {bool: 0, int: 1, float: 2}
 
@@ -588,5 +587,3 @@ def normal_(t, mean=0.0, std=1.0):
     t._vc[0] += 1
     return t
 
-
-_ = _state

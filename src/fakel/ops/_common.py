@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import _dtype as _dt
-from .._tensor import Tensor, _wrap
+from .._tensor import Tensor
 from ..autograd.grad_mode import _state
 
 NO_EDGE = (None, 0)
@@ -51,10 +51,6 @@ def attach(out, node, *inputs):
     out._grad_fn = node
     out._requires_grad = True
     return out
-
-
-def wrap(data):
-    return _wrap(data)
 
 
 def canon_dim(dim, ndim: int) -> int:
@@ -196,5 +192,3 @@ def check_broadcast(a_shape, b_shape):
             )
 
 
-def shape_of(x):
-    return x._data.shape if isinstance(x, Tensor) else ()

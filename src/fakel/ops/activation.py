@@ -35,7 +35,7 @@ def relu(input) -> Tensor:
 
 
 def relu_(input) -> Tensor:
-    return _inplace(input, relu(input), None)
+    return _inplace(input, relu(input))
 
 
 class SigmoidBackward0(Node):

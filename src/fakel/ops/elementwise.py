@@ -41,12 +41,6 @@ def _binary(fn, a, b):
     return out, rd
 
 
-def _check_operand(x, name):
-    if not isinstance(x, (Tensor, int, float, bool, np.generic)):
-        return NotImplemented
-    return None
-
-
 def _float_input(x):
     """Array of x for a float-only op: ints and bools are promoted to the default float dtype."""
     d = x._data
@@ -1007,7 +1001,7 @@ def _grad_on():
     return _state.enabled
 
 
-def _inplace(t, result, node_factory, *inputs):
+def _inplace(t, result):
     """Write ``result`` (a tensor computed out of place) into ``t`` and rebase its history."""
     check_inplace(t)
     rd = result._data
@@ -1050,7 +1044,7 @@ def _keep_original(node, t):
 
 def _arith_inplace(fn, t, other, **kw):
     check_inplace(t)  # refuse before computing anything
-    return _inplace(t, fn(t, other, **kw), None)
+    return _inplace(t, fn(t, other, **kw))
 
 
 def add_(input, other, *, alpha=1) -> Tensor:
@@ -1078,11 +1072,11 @@ def remainder_(input, other) -> Tensor:
 
 
 def pow_(input, exponent) -> Tensor:
-    return _inplace(input, pow(input, exponent), None)
+    return _inplace(input, pow(input, exponent))
 
 
 def neg_(input) -> Tensor:
-    return _inplace(input, neg(input), None)
+    return _inplace(input, neg(input))
 
 
 def clamp_(input, min=None, max=None) -> Tensor:
@@ -1094,7 +1088,7 @@ def clamp_(input, min=None, max=None) -> Tensor:
             f"result type {rd._scalar_name} can't be cast to the desired output type "
             f"{_TYPE[input.dtype.name]}"
         )
-    return _inplace(input, clamp(input, min, max), None)
+    return _inplace(input, clamp(input, min, max))
 
 
 class ZeroBackward0(Node):

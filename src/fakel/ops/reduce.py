@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import builtins
-
 import numpy as np
 
 from .. import _dtype as _dt
@@ -282,23 +280,16 @@ def _empty_check(name, d, dim):
         )
 
 
-def _nan_extreme(d, axis, keepdims, is_max):
-    fn = np.max if is_max else np.min
-    return fn(d, axis=axis, keepdims=keepdims)
-
-
 def _extreme(input, dim, keepdim, is_max):
     name = "max" if is_max else "min"
     d = input._data
-    if d.dtype == np.bool_ and False:
-        pass
     if isinstance(dim, Tensor):
         from .elementwise import maximum, minimum
 
         return (maximum if is_max else minimum)(input, dim)
     if dim is None:
         _empty_check(name, d, None)
-        out = _wrap(_nan_extreme(d, None, False, is_max))
+        out = _wrap((np.max if is_max else np.min)(d))  # NaN propagates, as in PyTorch
         if input._requires_grad and _state.enabled:
             node = MaxBackward1() if is_max else MinBackward1()
             node.save(input)
@@ -428,5 +419,3 @@ def argmax(input, dim=None, keepdim=False) -> Tensor:
 def argmin(input, dim=None, keepdim=False) -> Tensor:
     return _argext(input, dim, keepdim, False)
 
-
-_ = builtins

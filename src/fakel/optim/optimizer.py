@@ -140,6 +140,19 @@ class Optimizer:
         for param_group in param_groups:
             self.add_param_group(param_group)
 
+    def _check_variant_flags(self, fused: Any, foreach: Any, differentiable: bool) -> None:
+        """PyTorch's refusals for the implementation flags, and fakel's for what it lacks."""
+        if fused:
+            if differentiable:
+                raise RuntimeError("`fused` does not support `differentiable`")
+            if foreach:
+                raise RuntimeError("`fused` and `foreach` cannot be `True` together.")
+        if differentiable:
+            raise NotImplementedError(
+                f"fakel.optim.{type(self).__name__} does not implement differentiable=True "
+                "(autograd through optimizer.step())"
+            )
+
     def __getstate__(self) -> dict[str, Any]:
         return {"defaults": self.defaults, "state": self.state, "param_groups": self.param_groups}
 

@@ -62,28 +62,28 @@ from .autograd.grad_mode import (
     set_grad_enabled,
 )
 from .ops.activation import relu, relu_, sigmoid, tanh
-from .ops.elementwise import (
-    abs,
+from .ops.arith import (
     add,
+    div,
+    floor_divide,
+    mul,
+    pow,
+    remainder,
+    rsub,
+    square,
+    sub,
+)
+from .ops.compare import (
     bitwise_and,
     bitwise_not,
     bitwise_or,
     bitwise_xor,
     clamp,
-    clamp_,
-    clone,
-    cos,
-    detach,
-    div,
     eq,
     equal,
-    exp,
-    floor_divide,
     ge,
     gt,
     le,
-    log,
-    log1p,
     logical_and,
     logical_not,
     logical_or,
@@ -91,24 +91,30 @@ from .ops.elementwise import (
     lt,
     maximum,
     minimum,
-    mul,
     ne,
-    neg,
-    pow,
-    reciprocal,
-    remainder,
-    rsub,
-    sign,
-    sin,
-    sqrt,
-    square,
-    sub,
     where,
 )
 from .ops.indexing import nonzero
+from .ops.inplace import (
+    clamp_,
+    clone,
+    detach,
+)
 from .ops.linalg import bmm, dot, matmul, mm, mv
 from .ops.reduce import amax, amin, argmax, argmin, max, mean, min, prod, return_types, sum
 from .ops.shape import flatten, permute, reshape, squeeze, t, transpose, unsqueeze
+from .ops.unary import (
+    abs,
+    cos,
+    exp,
+    log,
+    log1p,
+    neg,
+    reciprocal,
+    sign,
+    sin,
+    sqrt,
+)
 
 __version__ = "0.1.0"
 

@@ -571,7 +571,7 @@ def randint_like(input, low=0, high=None, *, dtype=None, device=None, **_) -> Te
 
 
 def uniform_(t, a=0.0, b=1.0):
-    from .ops.elementwise import check_inplace
+    from .ops.inplace import check_inplace
 
     check_inplace(t)
     t._data[...] = default_generator._rng.uniform(a, b, t._data.shape)
@@ -580,7 +580,7 @@ def uniform_(t, a=0.0, b=1.0):
 
 
 def normal_(t, mean=0.0, std=1.0):
-    from .ops.elementwise import check_inplace
+    from .ops.inplace import check_inplace
 
     check_inplace(t)
     t._data[...] = default_generator._rng.normal(mean, std, t._data.shape)

@@ -149,7 +149,7 @@ def _accumulate(var, g, create_graph):
         if create_graph:
             # PyTorch stores a differentiable copy (grad_fn CopyBackwards).
             from ..ops._common import attach
-            from ..ops.elementwise import CopyBackwards
+            from ..ops.inplace import CopyBackwards
 
             copy = _t._wrap(g._data.copy())
             var._grad = attach(copy, CopyBackwards(), None, g) if g._requires_grad else copy

@@ -192,3 +192,29 @@ def check_broadcast(a_shape, b_shape):
             )
 
 
+def as_tensor(x):
+    if isinstance(x, Tensor):
+        return x
+    from .._creation import tensor
+
+    return tensor(x)
+
+
+def binary(fn, a, b):
+    """Run a NumPy binary function on promoted operands; returns (array, result dtype)."""
+    ad, bd, rd = prepare2(a, b)
+    try:
+        out = fn(ad, bd)
+    except ValueError:
+        check_broadcast(np.shape(ad), np.shape(bd))
+        raise
+    return out, rd
+
+
+def float_input(x):
+    """Array of x for a float-only op: ints and bools are promoted to the default float dtype."""
+    d = x._data
+    if d.dtype.kind != "f":
+        d = d.astype(_dt.get_default_dtype().np)
+    return d
+

@@ -7,8 +7,9 @@ import numpy as np
 from .._tensor import Tensor, _wrap
 from ..autograd.grad_mode import _state
 from ..autograd.graph import Node
-from ._common import attach
-from .elementwise import _float_input, _inplace, gt
+from ._common import attach, float_input
+from .compare import gt
+from .inplace import _inplace
 
 
 class ReluBackward0(Node):
@@ -61,7 +62,7 @@ def _sigmoid_array(d):
 
 
 def sigmoid(input) -> Tensor:
-    out = _wrap(_sigmoid_array(_float_input(input)))
+    out = _wrap(_sigmoid_array(float_input(input)))
     if input._requires_grad and _state.enabled:
         node = SigmoidBackward0()
         node.save_output(out)
@@ -80,7 +81,7 @@ class TanhBackward0(Node):
 
 
 def tanh(input) -> Tensor:
-    out = _wrap(np.tanh(_float_input(input)))
+    out = _wrap(np.tanh(float_input(input)))
     if input._requires_grad and _state.enabled:
         node = TanhBackward0()
         node.save_output(out)

@@ -258,7 +258,7 @@ def _mask(shape, key, dtype):
 
 
 def setitem(input, index, value) -> None:
-    from .elementwise import check_inplace
+    from .inplace import check_inplace
 
     key = index if isinstance(index, tuple) else (index,)
     for x in key:

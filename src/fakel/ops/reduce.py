@@ -284,7 +284,7 @@ def _extreme(input, dim, keepdim, is_max):
     name = "max" if is_max else "min"
     d = input._data
     if isinstance(dim, Tensor):
-        from .elementwise import maximum, minimum
+        from .compare import maximum, minimum
 
         return (maximum if is_max else minimum)(input, dim)
     if dim is None:

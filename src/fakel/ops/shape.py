@@ -69,7 +69,7 @@ class ReshapeAliasBackward0(ViewBackward0):
 def view(input, *shape) -> Tensor:
     d = input._data
     if len(shape) == 1 and not isinstance(shape[0], (tuple, list, int)):
-        from .elementwise import to
+        from .inplace import to
 
         return to(input, shape[0])  # view(dtype) is not supported; a clear error comes from to()
     new = _infer(_shape_arg(shape), d.size)
@@ -95,7 +95,7 @@ def reshape(input, *shape) -> Tensor:
         arr = np.reshape(d, new, copy=False)
     except ValueError:
         # A copy is needed: PyTorch records it as clone followed by an unsafe view.
-        from .elementwise import clone
+        from .inplace import clone
 
         c = clone(input)
         out = _wrap(c._data.reshape(new))

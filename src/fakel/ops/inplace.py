@@ -1,0 +1,294 @@
+"""Copies, casts and detaching; in-place ops, their refusals and the version counter."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .. import _dtype as _dt
+from .._tensor import Tensor, _wrap
+from ..autograd.grad_mode import _state
+from ..autograd.graph import Node
+from ._common import (
+    attach,
+    needs_grad,
+    result_dtype,
+)
+from .arith import add, div, floor_divide, mul, pow, remainder, sub
+from .compare import clamp
+from .unary import neg
+
+
+# Copies, casts and detaching --------------------------------------------------------------------
+class CloneBackward0(Node):
+    def backward(self, g):
+        return (g,)
+
+
+def clone(input, *, memory_format=None) -> Tensor:
+    out = _wrap(input._data.copy())
+    if input._requires_grad and _state.enabled:
+        attach(out, CloneBackward0(), input)
+    return out
+
+
+def contiguous(input) -> Tensor:
+    if input._data.flags.c_contiguous:
+        return input
+    return clone(input)
+
+
+class ToCopyBackward0(Node):
+    def backward(self, g):
+        return (g,)  # the engine casts it back to the input's dtype
+
+
+def detach(input) -> Tensor:
+    out = _wrap(input._data)
+    out._vc = input._vc  # detach shares the version counter (and memory) with its source
+    return out
+
+
+def detach_(input) -> Tensor:
+    if input._base is not None:
+        raise RuntimeError(
+            "Can't detach views in-place. Use detach() instead. If you are using DistributedDataP"
+            "arallel (DDP) for training, and gradient_as_bucket_view is set as True, gradients "
+            "are views of DDP buckets, and hence detach_() cannot be called on these gradients. "
+            "To fix this error, please refer to the Optimizer.zero_grad() function in "
+            "torch/optim/optimizer.py as the solution."
+        )
+    input._grad_fn = None
+    input._requires_grad = False
+    return input
+
+
+def _parse_to(args, kwargs):
+    from .._device import as_device
+    from .._device import device as _device_cls
+
+    dtype = kwargs.pop("dtype", None)
+    dev = kwargs.pop("device", None)
+    copy = kwargs.pop("copy", False)
+    kwargs.pop("non_blocking", None)
+    kwargs.pop("memory_format", None)
+    if kwargs:
+        raise TypeError(f"to() got an unexpected keyword argument '{next(iter(kwargs))}'")
+    for a in args:
+        if isinstance(a, _dt.dtype) or a in (float, int, bool):
+            dtype = a
+        elif isinstance(a, (str, _device_cls)) or (isinstance(a, int) and not isinstance(a, bool)):
+            dev = a
+        elif isinstance(a, Tensor):
+            dtype, dev = a.dtype, a.device
+        elif a is not None:
+            raise TypeError(f"to() received an invalid combination of arguments - got {a!r}")
+    return (None if dtype is None else _dt.to_dtype(dtype)), (
+        None if dev is None else as_device(dev)), copy
+
+
+def to(input, *args, **kwargs) -> Tensor:
+    dtype, dev, copy = _parse_to(args, kwargs)
+    data = input._data
+    same_dtype = dtype is None or data.dtype == dtype.np
+    same_dev = dev is None or dev == input.device
+    if same_dtype and same_dev and not copy:
+        return input
+    if not same_dev:
+        from .. import _backend
+
+        data = _backend.to_device(data, dev)
+    if not same_dtype:
+        data = _cast(data, dtype)
+    elif data is input._data:
+        data = data.copy()
+    out = _wrap(data)
+    if input._requires_grad and _state.enabled and out._data.dtype.kind == "f":
+        node = ToCopyBackward0()
+        attach(out, node, input)
+    return out
+
+
+def _cast(data, dtype):
+    """astype with PyTorch's float-to-int rule: truncate toward zero (NumPy agrees)."""
+    with np.errstate(invalid="ignore", over="ignore"):
+        return data.astype(dtype.np)
+
+
+# In-place ---------------------------------------------------------------------------------------
+def check_inplace(t):
+    """PyTorch's refusals for writing into ``t``; returns nothing."""
+    if t._requires_grad and _grad_on():
+        if t._grad_fn is None:
+            raise RuntimeError(
+                "a leaf Variable that requires grad is being used in an in-place operation."
+            )
+    b = t._base
+    if b is not None and b._requires_grad and _grad_on():
+        if b._grad_fn is None:
+            raise RuntimeError(
+                "a view of a leaf Variable that requires grad is being used in an in-place "
+                "operation."
+            )
+        raise NotImplementedError(
+            "in-place operations on a view of a tensor that is part of a graph are not "
+            "implemented in fakel yet"
+        )
+    if not t._data.flags.writeable:
+        raise RuntimeError(
+            "unsupported operation: more than one element of the written-to tensor refers to a "
+            "single memory location. Please clone() the tensor before performing the operation."
+        )
+
+
+def _grad_on():
+    return _state.enabled
+
+
+def _inplace(t, result):
+    """Write ``result`` (a tensor computed out of place) into ``t`` and rebase its history."""
+    check_inplace(t)
+    rd = result._data
+    if rd.dtype != t._data.dtype:
+        if _dt._FROM_NP[rd.dtype].category > _dt._FROM_NP[t._data.dtype].category:
+            raise RuntimeError(
+                f"result type {_dt._FROM_NP[rd.dtype]._scalar_name} can't be cast to the desired "
+                f"output type {t.dtype._scalar_name}"
+            )
+        rd = rd.astype(t._data.dtype)
+    if rd.shape != t._data.shape:
+        try:
+            np.broadcast_to(rd, t._data.shape)
+        except ValueError:
+            raise RuntimeError(
+                f"output with shape [{', '.join(map(str, t.shape))}] doesn't match the broadcast "
+                f"shape [{', '.join(map(str, rd.shape))}]"
+            ) from None
+    node = result._grad_fn
+    if node is not None and node._saved:
+        _keep_original(node, t)
+    t._data[...] = rd
+    t._vc[0] += 1
+    if node is not None:
+        # The in-place op's node takes over: the tensor's history now ends in it.
+        node._odtype = t._data.dtype
+        t._grad_fn = result._grad_fn
+        t._requires_grad = True
+    return t
+
+
+def _keep_original(node, t):
+    """A node that saved ``t`` itself needs its value from before the in-place write."""
+    if any(x is t for x in node._saved):
+        snap = _wrap(t._data.copy())
+        node._saved = tuple([snap if x is t else x for x in node._saved])
+        node._versions = tuple([(0, None) if x is snap else v
+                                for x, v in zip(node._saved, node._versions)])
+
+
+def _arith_inplace(fn, t, other, **kw):
+    check_inplace(t)  # refuse before computing anything
+    return _inplace(t, fn(t, other, **kw))
+
+
+def add_(input, other, *, alpha=1) -> Tensor:
+    return _arith_inplace(add, input, other, alpha=alpha)
+
+
+def sub_(input, other, *, alpha=1) -> Tensor:
+    return _arith_inplace(sub, input, other, alpha=alpha)
+
+
+def mul_(input, other) -> Tensor:
+    return _arith_inplace(mul, input, other)
+
+
+def div_(input, other, *, rounding_mode=None) -> Tensor:
+    return _arith_inplace(div, input, other, rounding_mode=rounding_mode)
+
+
+def floor_divide_(input, other) -> Tensor:
+    return _arith_inplace(floor_divide, input, other)
+
+
+def remainder_(input, other) -> Tensor:
+    return _arith_inplace(remainder, input, other)
+
+
+def pow_(input, exponent) -> Tensor:
+    return _inplace(input, pow(input, exponent))
+
+
+def neg_(input) -> Tensor:
+    return _inplace(input, neg(input))
+
+
+def clamp_(input, min=None, max=None) -> Tensor:
+    rd = result_dtype(input, *(b for b in (min, max) if b is not None))
+    if rd.category > input.dtype.category:
+        from .linalg import _TYPE
+
+        raise RuntimeError(
+            f"result type {rd._scalar_name} can't be cast to the desired output type "
+            f"{_TYPE[input.dtype.name]}"
+        )
+    return _inplace(input, clamp(input, min, max))
+
+
+class ZeroBackward0(Node):
+    def backward(self, g):
+        return (g * 0,)
+
+
+class FillBackward0(ZeroBackward0):
+    __slots__ = ()
+
+
+def zero_(input) -> Tensor:
+    check_inplace(input)
+    input._data[...] = 0
+    input._vc[0] += 1
+    if input._grad_fn is not None and needs_grad(input):
+        attach(input, ZeroBackward0(), input)
+    return input
+
+
+def fill_(input, value) -> Tensor:
+    check_inplace(input)
+    if isinstance(value, Tensor):
+        if value._data.ndim:
+            raise RuntimeError(
+                "fill_ only supports 0-dimension value tensor but got tensor with "
+                f"{value._data.ndim} dimensions."
+            )
+        value = value.item()
+    input._data[...] = value
+    input._vc[0] += 1
+    if input._grad_fn is not None and needs_grad(input):
+        attach(input, FillBackward0(), input)
+    return input
+
+
+class CopyBackwards(Node):
+    def backward(self, g):
+        return g * 0, g
+
+
+def copy_(input, src) -> Tensor:
+    check_inplace(input)
+    s = src._data if isinstance(src, Tensor) else np.asarray(src)
+    try:
+        np.broadcast_to(s, input._data.shape)
+    except ValueError:
+        raise RuntimeError(
+            f"The size of tensor a ({input._data.shape[-1] if input._data.ndim else 1}) must "
+            f"match the size of tensor b ({s.shape[-1] if s.ndim else 1}) at non-singleton "
+            "dimension " f"{input._data.ndim - 1}"
+        ) from None
+    with np.errstate(invalid="ignore", over="ignore"):
+        input._data[...] = s
+    input._vc[0] += 1
+    if needs_grad(input, src) and input._data.dtype.kind == "f":
+        node = CopyBackwards()
+        attach(input, node, input, src)
+    return input
+

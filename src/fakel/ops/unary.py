@@ -1,0 +1,178 @@
+"""Unary math ops: neg, abs, sign, exp, log, log1p, sqrt, sin, cos, reciprocal."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .._tensor import Tensor, _wrap
+from ..autograd.grad_mode import _state
+from ..autograd.graph import Node
+from ._common import (
+    attach,
+    float_input,
+)
+
+
+# Unary math -------------------------------------------------------------------------------------
+class NegBackward0(Node):
+    def backward(self, g):
+        return (-g,)
+
+
+def neg(input) -> Tensor:
+    if input._data.dtype == np.bool_:
+        raise RuntimeError(
+            "Negation, the `-` operator, on a bool tensor is not supported. If you are trying to "
+            "invert a mask, use the `~` or `logical_not()` operator instead."
+        )
+    out = _wrap(np.negative(input._data))
+    if input._requires_grad and _state.enabled:
+        attach(out, NegBackward0(), input)
+    return out
+
+
+class AbsBackward0(Node):
+    def backward(self, g):
+        (x,) = self.saved()
+        return (g * sign(x),)
+
+
+def abs(input) -> Tensor:
+    if input._data.dtype == np.bool_:
+        raise NotImplementedError('"abs_cpu" not implemented for \'Bool\'')
+    out = _wrap(np.absolute(input._data))
+    if input._requires_grad and _state.enabled:
+        node = AbsBackward0()
+        node.save(input)
+        attach(out, node, input)
+    return out
+
+
+class SignBackward0(Node):
+    def backward(self, g):
+        return (g * 0,)
+
+
+def sign(input) -> Tensor:
+    d = input._data
+    if d.dtype == np.bool_:
+        return _wrap(d.copy())
+    out = np.sign(d)
+    if d.dtype.kind == "f":
+        out = np.nan_to_num(out, nan=0.0)  # PyTorch: sign(nan) == 0
+    out = _wrap(out)
+    if input._requires_grad and _state.enabled:
+        attach(out, SignBackward0(), input)
+    return out
+
+
+class ExpBackward0(Node):
+    def backward(self, g):
+        return (g * self.output(),)
+
+    @property
+    def _saved_result(self):
+        return self.output()
+
+
+def exp(input) -> Tensor:
+    out = _wrap(np.exp(float_input(input)))
+    if input._requires_grad and _state.enabled:
+        node = ExpBackward0()
+        node.save_output(out)
+        attach(out, node, input)
+    return out
+
+
+class LogBackward0(Node):
+    def backward(self, g):
+        (x,) = self.saved()
+        return (g / x,)
+
+    @property
+    def _saved_self(self):
+        return self._saved[0]
+
+
+def log(input) -> Tensor:
+    out = _wrap(np.log(float_input(input)))
+    if input._requires_grad and _state.enabled:
+        node = LogBackward0()
+        node.save(input)
+        attach(out, node, input)
+    return out
+
+
+class Log1PBackward0(Node):
+    def backward(self, g):
+        (x,) = self.saved()
+        return (g / (x + 1),)
+
+
+def log1p(input) -> Tensor:
+    out = _wrap(np.log1p(float_input(input)))
+    if input._requires_grad and _state.enabled:
+        node = Log1PBackward0()
+        node.save(input)
+        attach(out, node, input)
+    return out
+
+
+class SqrtBackward0(Node):
+    def backward(self, g):
+        return (g / (self.output() * 2),)
+
+
+def sqrt(input) -> Tensor:
+    out = _wrap(np.sqrt(float_input(input)))
+    if input._requires_grad and _state.enabled:
+        node = SqrtBackward0()
+        node.save_output(out)
+        attach(out, node, input)
+    return out
+
+
+class SinBackward0(Node):
+    def backward(self, g):
+        (x,) = self.saved()
+        return (g * cos(x),)
+
+
+def sin(input) -> Tensor:
+    out = _wrap(np.sin(float_input(input)))
+    if input._requires_grad and _state.enabled:
+        node = SinBackward0()
+        node.save(input)
+        attach(out, node, input)
+    return out
+
+
+class CosBackward0(Node):
+    def backward(self, g):
+        (x,) = self.saved()
+        return (g * -sin(x),)
+
+
+def cos(input) -> Tensor:
+    out = _wrap(np.cos(float_input(input)))
+    if input._requires_grad and _state.enabled:
+        node = CosBackward0()
+        node.save(input)
+        attach(out, node, input)
+    return out
+
+
+class ReciprocalBackward0(Node):
+    def backward(self, g):
+        r = self.output()
+        return (-g * (r * r),)
+
+
+def reciprocal(input) -> Tensor:
+    out = _wrap(np.reciprocal(float_input(input)))
+    if input._requires_grad and _state.enabled:
+        node = ReciprocalBackward0()
+        node.save_output(out)
+        attach(out, node, input)
+    return out
+

@@ -221,7 +221,17 @@ def _div_rounded(input, other, mode):
         with np.errstate(divide="ignore", invalid="ignore"):
             q = np.true_divide(ad, bd)
         q = np.trunc(q) if mode == "trunc" else np.floor(q)
-    return _wrap(np.asarray(q, dtype=rd.np))
+    out = _wrap(np.asarray(q, dtype=rd.np))
+    if rd.category == 2 and needs_grad(input, other):
+        # A rounded quotient is piecewise constant: PyTorch's DivBackward2 gives zeros.
+        attach(out, DivBackward2(), input, other)
+    return out
+
+
+class DivBackward2(Node):
+    def backward(self, g):
+        zero = g * 0
+        return tuple(zero if nf[0] is not None else None for nf in self.next_functions)
 
 
 def rdiv(input, other) -> Tensor:

@@ -36,13 +36,54 @@ class ClampBackward1(Node):
         return (g * mask,)
 
 
+class ClampBackward0(Node):
+    """clamp with tensor bounds: each element's gradient goes to whichever of input, min or
+    max it came from."""
+
+    def backward(self, g):
+        x, lo, hi = self.saved()
+        nx, nlo, nhi = self.next_functions
+        keep = None
+        if lo is not None:
+            keep = ge_(x, lo)
+        if hi is not None:
+            below = le(x, hi)
+            keep = below if keep is None else logical_and(keep, below)
+        gx = g * keep if nx[0] is not None else None
+        glo = g * lt(x, lo) if nlo[0] is not None else None
+        ghi = g * gt(x, hi) if nhi[0] is not None else None
+        return gx, glo, ghi
+
+
 def _clamp_bounds(min, max):
     if min is None and max is None:
         raise RuntimeError(
             f"{_dt._PREFIX[0]}.clamp: At least one of 'min' or 'max' must not be None"
         )
-    if isinstance(min, Tensor) or isinstance(max, Tensor):
-        raise NotImplementedError("clamp with tensor bounds is not implemented in fakel yet")
+
+
+def _clamp_tensor(input, lo, hi):
+    for b in (lo, hi):
+        if b is not None and not isinstance(b, Tensor):
+            raise TypeError(
+                "clamp() received an invalid combination of arguments - got "
+                f"({type(lo).__name__}, {type(hi).__name__}), but expected one of:\n"
+                " * (Tensor min = None, Tensor max = None)\n"
+                " * (Number min = None, Number max = None)"
+            )
+    bounds = [b for b in (lo, hi) if b is not None]
+    rd = result_dtype(input, *bounds)
+    d = input._data.astype(rd.np, copy=False)
+    if lo is not None:
+        d = np.maximum(d, lo._data.astype(rd.np, copy=False))
+    if hi is not None:
+        d = np.minimum(d, hi._data.astype(rd.np, copy=False))
+    out = _wrap(d)
+    if rd.category == 2 and needs_grad(input, *bounds):
+        node = ClampBackward0()
+        node.save(input, lo, hi)
+        attach(out, node, input, lo, hi)
+    return out
 
 
 def _clamp_array(d, min, max, rd):
@@ -59,6 +100,8 @@ def _clamp_array(d, min, max, rd):
 
 def clamp(input, min=None, max=None) -> Tensor:
     _clamp_bounds(min, max)
+    if isinstance(min, Tensor) or isinstance(max, Tensor):
+        return _clamp_tensor(input, min, max)
     rd = result_dtype(input, *(b for b in (min, max) if b is not None))
     out = _wrap(_clamp_array(input._data, min, max, rd))
     if input._requires_grad and _state.enabled:

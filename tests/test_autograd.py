@@ -1308,3 +1308,13 @@ def test_reference_numbers(lib_name):
     assert calling_a_node_directly(lib)[1] is None
     assert saved_tensors(lib)["pow_exponent"] == 2
     assert two_inplace_ops_version_two(lib) == {"y": 2, "t": 2, "x": 0}
+
+
+def test_backward_gradient_must_be_a_tensor():
+    # PyTorch refuses a list or number as the gradient, and leaves .grad untouched.
+    for lib in (torch, fakel):
+        x = lib.ones(2, requires_grad=True)
+        y = x * 2
+        with pytest.raises(TypeError, match="gradients can be either Tensors or None, but got"):
+            lib.autograd.backward([y], [[1.0, 2.0]])
+        assert x.grad is None

@@ -177,7 +177,7 @@ def initial_seed() -> int:
     return default_generator.initial_seed()
 
 
-_LAZY = ("optim", "autograd", "cuda", "nn", "utils")
+_LAZY = ("optim", "autograd", "cuda")
 
 
 def __getattr__(name):

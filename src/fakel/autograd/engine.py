@@ -24,7 +24,9 @@ def _root_grad(t, g, i):
             raise RuntimeError("grad can be implicitly created only for scalar outputs")
         return _t._wrap(_t._np.ones_like(t._data))
     if not isinstance(g, _t.Tensor):
-        g = _t.tensor(g, dtype=t.dtype)
+        raise TypeError(
+            f"gradients can be either Tensors or None, but got {type(g).__name__}"
+        )
     if g._data.shape != t._data.shape:
         raise RuntimeError(
             f"Mismatch in shape: grad_output[{i}] has a shape of {g.shape!r} and output[{i}] has "

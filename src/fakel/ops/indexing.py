@@ -87,6 +87,14 @@ class AliasBackward0(Node):
         return (g,)
 
 
+def _check_step(s):
+    if s.step is not None:
+        if s.step == 0:
+            raise ValueError("slice step cannot be zero")
+        if s.step < 0:
+            raise ValueError("step must be greater than zero")
+
+
 def _view_step(cur, node_cls, key, arr):
     out = _view_of(cur, arr)
     if cur._requires_grad and _state.enabled:
@@ -106,8 +114,7 @@ def _select(cur, pos, i, orig):
 
 
 def _slice(cur, pos, s):
-    if s.step is not None and s.step <= 0:
-        raise ValueError("step must be greater than zero")
+    _check_step(s)
     key = (_FULL,) * pos + (s,)
     return _view_step(cur, SliceBackward0, key, cur._data[key])
 
@@ -175,13 +182,14 @@ def _np_key(key, shape):
     """Convert an index tuple to NumPy's form, checking bounds and mask shapes like PyTorch."""
     out = []
     dim = 0
+    n_adv = 0  # PyTorch numbers out-of-range errors by position among the index arrays
     for x in key:
         if isinstance(x, Tensor):
             x = x._data
         if isinstance(x, list):
             x = np.asarray(x)
-            if x.dtype.kind == "f":
-                raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
+            if x.dtype.kind == "f":  # a list of floats is read as indices, truncated
+                x = x.astype(np.int64)
         if isinstance(x, np.ndarray):
             if x.dtype == np.bool_:
                 for k, s in enumerate(x.shape):
@@ -197,9 +205,10 @@ def _np_key(key, shape):
                 if x.size and (x.max() >= size or x.min() < -size):
                     bad = int(x.max()) if x.max() >= size else int(x.min())
                     raise IndexError(
-                        f"index {bad} is out of bounds for dimension {dim} with size {size}"
+                        f"index {bad} is out of bounds for dimension {n_adv} with size {size}"
                     )
                 dim += 1
+                n_adv += 1
             else:
                 raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
         elif x is None:
@@ -251,6 +260,17 @@ class CopySlices(Node):
         return gb, gv
 
 
+class _IndexPutSetItem(CopySlices):
+    __slots__ = ()
+
+    def name(self) -> str:
+        return "IndexPutBackward0"
+
+
+# setitem with index arrays or masks is PyTorch's index_put_: same gradients, its node name.
+IndexPutSetItemBackward = type("IndexPutBackward0", (_IndexPutSetItem,), {"__slots__": ()})
+
+
 def _mask(shape, key, dtype):
     m = np.ones(shape, dtype=dtype)
     m[key] = 0
@@ -269,7 +289,8 @@ def setitem(input, index, value) -> None:
             "a view of a leaf Variable that requires grad is being used in an in-place operation."
         )
     check_inplace(input)
-    nk = _np_key(key, d.shape) if any(_is_advanced(x) for x in key) else _basic_key(key, d)
+    advanced = any(_is_advanced(x) for x in key)
+    nk = _np_key(key, d.shape) if advanced else _basic_key(key, d)
     v = value._data if isinstance(value, Tensor) else value
     _check_value_shape(np.shape(v), d[nk].shape)
     try:
@@ -285,7 +306,7 @@ def setitem(input, index, value) -> None:
         ) from None
     input._vc[0] += 1
     if needs_grad(input, value) and d.dtype.kind == "f":
-        node = CopySlices()
+        node = IndexPutSetItemBackward() if advanced else CopySlices()
         node._key = nk
         node._vshape = value._data.shape if isinstance(value, Tensor) else ()
         attach(input, node, input, value)
@@ -327,19 +348,22 @@ def _basic_key(key, d):
                     raise IndexError(
                         f"index {i} is out of bounds for dimension {pos} with size {size}"
                     )
-            elif isinstance(x, slice) and x.step is not None and x.step <= 0:
-                raise ValueError("step must be greater than zero")
+            elif isinstance(x, slice):
+                _check_step(x)
             pos += 1
     return tuple(int(x) if isinstance(x, Tensor) else x for x in key)
 
 
 def nonzero(input, *, as_tuple=False):
-    idx = np.nonzero(input._data)
+    """Indices of the non-zero elements; a 0-d input counts as one element with no dims."""
+    d = input._data
+    if d.ndim == 0:
+        hit = int(bool(d))
+        if as_tuple:
+            return (_wrap(np.zeros(hit, dtype=np.int64)),)
+        return _wrap(np.zeros((hit, 0), dtype=np.int64))
+    idx = np.nonzero(d)
     if as_tuple:
-        if input._data.ndim == 0:
-            return (_wrap(np.zeros(int(bool(input._data)), dtype=np.int64)),)
         return tuple(_wrap(i.astype(np.int64)) for i in idx)
-    if input._data.ndim == 0:
-        return _wrap(np.zeros((int(bool(input._data)), 0), dtype=np.int64))
     return _wrap(np.stack(idx, axis=1).astype(np.int64))
 

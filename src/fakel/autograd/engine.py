@@ -40,6 +40,8 @@ def _root_grad(t, g, i):
 def _fit(g, node):
     """Sum a gradient back to the shape of the tensor ``node`` produced (undoing broadcasting)
     and cast it to that tensor's dtype (undoing type promotion)."""
+    if node._oshape is None:  # a leaf that nobody holds any more: its gradient goes nowhere
+        return g
     if g._data.shape != node._oshape:
         g = g.sum_to_size(node._oshape)
     if g._data.dtype != node._odtype:
@@ -49,8 +51,13 @@ def _fit(g, node):
 
 def run_backward(tensors, grad_tensors, retain_graph=None, create_graph=False, inputs=None,
                  accumulate=True):
-    """Backpropagate from ``tensors``; accumulate into leaves' .grad, or return the gradients of
-    ``inputs`` (when ``accumulate`` is False, as autograd.grad does)."""
+    """Backpropagate from ``tensors``.
+
+    Without ``inputs``: accumulate into the .grad of every leaf reached. With ``inputs``: run
+    only the nodes that lead to them, stop at them, and either accumulate into their .grad
+    (``backward(inputs=...)``) or return their gradients (``autograd.grad``, ``accumulate``
+    False). Nodes that did not run keep what they saved.
+    """
     if retain_graph is None:
         retain_graph = create_graph
     roots = []
@@ -58,31 +65,37 @@ def run_backward(tensors, grad_tensors, retain_graph=None, create_graph=False, i
         node = _root_edge(t, i)
         roots.append((node, _root_grad(t, grad_tensors[i], i)))
 
-    capture = None
-    only = None
+    targets = None  # node -> indices into ``inputs`` whose gradient arrives there
     if inputs is not None:
-        capture = {}
+        targets = {}
         for k, x in enumerate(inputs):
             if not x._requires_grad:
                 raise RuntimeError("One of the differentiated Tensors does not require grad")
             node = x._grad_fn if x._grad_fn is not None else x._accumulator()
-            capture.setdefault(node, []).append(k)
-        if accumulate:
-            only, capture = capture, None
+            targets.setdefault(node, []).append(k)
 
     # Count, for every node reachable from the roots, how many edges lead into it.
     deps: dict = {}
+    parents: dict | None = {} if targets is not None else None
     stack = [n for n, _ in roots]
     for n in stack:
         deps.setdefault(n, 0)
     while stack:
-        for nxt, _nr in stack.pop().next_functions:
+        node = stack.pop()
+        if parents is not None:
+            if node in targets:
+                continue  # nothing below a requested input needs to run
+            for nxt, _nr in node.next_functions:
+                if nxt is not None:
+                    parents.setdefault(nxt, []).append(node)
+        for nxt, _nr in node.next_functions:
             if nxt is not None:
                 if nxt in deps:
                     deps[nxt] += 1
                 else:
                     deps[nxt] = 1
                     stack.append(nxt)
+    needed = _leading_to(parents, targets) if targets is not None else None
 
     buffers: dict = {}
     for n, g in roots:
@@ -94,7 +107,7 @@ def run_backward(tensors, grad_tensors, retain_graph=None, create_graph=False, i
 
     executed = []
     accumulations = []
-    captured = [None] * len(inputs) if capture is not None else None
+    captured = [None] * len(inputs) if inputs is not None else None
     prev_mode = _state.enabled
     _state.enabled = create_graph
     errstate = np.errstate(all="ignore")  # inf/nan at kinks are results, not warnings
@@ -103,13 +116,19 @@ def run_backward(tensors, grad_tensors, retain_graph=None, create_graph=False, i
         while ready:
             node = ready.pop()
             g = buffers.pop(node, None)
-            if capture is not None and node in capture and g is not None:
-                for k in capture[node]:
-                    captured[k] = g
+            if targets is not None and node in targets:
+                if g is not None:
+                    for k in targets[node]:
+                        captured[k] = g
+                        if accumulate:
+                            accumulations.append((inputs[k], g))
+                continue
             if node.__class__ is AccumulateGrad:
-                if g is not None and accumulate and (only is None or node in only):
+                if g is not None and accumulate and targets is None:
                     accumulations.append((node.variable, g))
                 continue
+            if needed is not None and node not in needed:
+                g = None  # leads to no requested input: skip it (its children still count down)
             nexts = node.next_functions
             if g is not None:
                 grads = node.backward(g)
@@ -141,6 +160,18 @@ def run_backward(tensors, grad_tensors, retain_graph=None, create_graph=False, i
         for node in executed:
             node._release()
     return captured
+
+
+def _leading_to(parents, targets):
+    """The nodes from which some target is reachable: walk the edges backwards from them."""
+    needed = set(targets)
+    stack = list(targets)
+    while stack:
+        for parent in parents.get(stack.pop(), ()):
+            if parent not in needed:
+                needed.add(parent)
+                stack.append(parent)
+    return needed
 
 
 def _accumulate(var, g, create_graph):

@@ -1358,3 +1358,25 @@ def _diamond_to_non_leaf(lib):
 )
 def test_engine_stops_at_requested_inputs(scenario):
     assert scenario(fakel) == scenario(torch)
+
+
+def _review_cases(lib):
+    out = {}
+    x = lib.tensor([1.0, float("nan"), 3.0], requires_grad=True)
+    x.max().backward()
+    out["max_nan_grad"] = x.grad.tolist()
+    x = lib.tensor([0.0, 2.0], requires_grad=True)
+    e = lib.tensor([0.0, 1.0], requires_grad=True)
+    (x**e).sum().backward()
+    out["pow_zero_exponent_grad"] = x.grad.tolist()
+    out["rpow_int_negative"] = (2 ** lib.tensor([-1, 2])).tolist()
+    out["half_mean"] = lib.full((100,), 1000.0, dtype=lib.float16).mean().item()
+    out["rmod_zero_sign"] = str(3 % lib.tensor([-3.0]))
+    return out
+
+
+def test_review_findings_match_torch():
+    assert _review_cases(fakel) == {
+        k: v.replace("torch.", "fakel.") if isinstance(v, str) else v
+        for k, v in _review_cases(torch).items()
+    }

@@ -155,3 +155,33 @@ def test_detach_in_place():
         view = (x * 2)[0:1]
         with pytest.raises(RuntimeError, match="Can't detach views in-place"):
             view.detach_()
+
+
+def test_integer_then_array_index_order_like_pytorch():
+    # PyTorch applies integers first, then index arrays: x[0, :, [1, 3]] has shape (3, 2).
+    for key in [(0, slice(None), [1, 3]), (slice(None), 1, [0, 2]), (1, [0, 2], slice(1, 3))]:
+        results = []
+        for lib in (torch, fakel):
+            x = lib.arange(24.0).reshape(2, 3, 4).requires_grad_()
+            out = x[key]
+            out.backward(lib.ones(tuple(out.shape)) * 2)
+            results.append((tuple(out.shape), out.detach().tolist(), x.grad.tolist(),
+                            out.is_contiguous()))
+        assert results[0] == results[1]
+        values = []
+        for lib in (torch, fakel):
+            x = lib.arange(24).reshape(2, 3, 4)
+            x[key] = lib.tensor(np.arange(np.prod(tuple(results[0][0]))).reshape(results[0][0]))
+            values.append(x.tolist())
+        assert values[0] == values[1]
+
+
+def test_writes_into_views_that_would_need_copyslices_refuse():
+    # Documented gap: PyTorch rebases the base through CopySlices; fakel refuses rather than
+    # silently dropping the graph, and leaves the tensor as it was.
+    w = fakel.ones(2, requires_grad=True)
+    a = fakel.zeros(3)
+    for op in (lambda: a[1:].add_(w), lambda: a[1:].copy_(w), lambda: a[1:].__setitem__(0, w[0])):
+        with pytest.raises(NotImplementedError, match="view of a tensor that is part of a graph"):
+            op()
+    assert a.tolist() == [0.0, 0.0, 0.0] and a._version == 0 and a.grad_fn is None

@@ -9,6 +9,7 @@ from .._tensor import Tensor, _wrap
 from ..autograd.grad_mode import _state
 from ..autograd.graph import Node
 from ._common import (
+    as_tensor,
     attach,
     binary,
     check_broadcast,
@@ -53,6 +54,8 @@ def _check_alpha(alpha, rd):
 
 
 def add(input, other, *, alpha=1) -> Tensor:
+    if other.__class__ is np.ndarray:  # tensor op ndarray gives a tensor, as in PyTorch
+        other = as_tensor(other)
     if not isinstance(other, (Tensor, int, float, np.generic)):
         return NotImplemented
     if alpha == 1:
@@ -92,6 +95,8 @@ def _no_bool_sub(input, other):
 
 
 def sub(input, other, *, alpha=1) -> Tensor:
+    if other.__class__ is np.ndarray:  # tensor op ndarray gives a tensor, as in PyTorch
+        other = as_tensor(other)
     if not isinstance(other, (Tensor, int, float, np.generic)):
         return NotImplemented
     _no_bool_sub(input, other)
@@ -113,6 +118,8 @@ def sub(input, other, *, alpha=1) -> Tensor:
 
 def rsub(input, other, *, alpha=1) -> Tensor:
     """other - alpha * input, PyTorch's ``1 - x`` (node RsubBackward1, the scalar is no slot)."""
+    if other.__class__ is np.ndarray:  # tensor op ndarray gives a tensor, as in PyTorch
+        other = as_tensor(other)
     if not isinstance(other, (Tensor, int, float, np.generic)):
         return NotImplemented
     if isinstance(other, Tensor):
@@ -150,6 +157,8 @@ class MulBackward0(Node):
 
 
 def mul(input, other) -> Tensor:
+    if other.__class__ is np.ndarray:  # tensor op ndarray gives a tensor, as in PyTorch
+        other = as_tensor(other)
     if not isinstance(other, (Tensor, int, float, np.generic)):
         return NotImplemented
     out, rd = binary(np.multiply, input, other)
@@ -179,6 +188,8 @@ class DivBackward0(Node):
 
 
 def div(input, other, *, rounding_mode=None) -> Tensor:
+    if other.__class__ is np.ndarray:  # tensor op ndarray gives a tensor, as in PyTorch
+        other = as_tensor(other)
     if not isinstance(other, (Tensor, int, float, np.generic)):
         return NotImplemented
     if rounding_mode is not None:
@@ -278,6 +289,8 @@ def _not_differentiable(out, op, *inputs):
 
 
 def floor_divide(input, other) -> Tensor:
+    if other.__class__ is np.ndarray:  # tensor op ndarray gives a tensor, as in PyTorch
+        other = as_tensor(other)
     if not isinstance(other, (Tensor, int, float, np.generic)):
         return NotImplemented
     ad, bd, rd = prepare2(input, other)
@@ -322,6 +335,8 @@ def remainder(input, other) -> Tensor:
     """Python's modulo: the result has the sign of the divisor."""
     if not isinstance(input, Tensor):
         return rmod(other, input)
+    if other.__class__ is np.ndarray:  # tensor op ndarray gives a tensor, as in PyTorch
+        other = as_tensor(other)
     if not isinstance(other, (Tensor, int, float, np.generic)):
         return NotImplemented
     ad, bd, rd = prepare2(input, other)
@@ -345,7 +360,7 @@ def remainder(input, other) -> Tensor:
 
 def _remainder(a, b):
     """PyTorch's remainder: fmod, moved into the divisor's sign (so -5. % 2.5 is -0.)."""
-    if np.asarray(a).dtype.kind != "f":
+    if np.result_type(a, b).kind != "f":
         return np.remainder(a, b)
     m = np.fmod(a, b)
     return np.where((m != 0) & ((m < 0) != (np.asarray(b) < 0)), m + b, m)
@@ -380,7 +395,8 @@ class PowBackward1(Node):
     def backward(self, g):
         x, e = self.saved()
         nx, ne = self.next_functions
-        gx = g * e * pow(x, e - 1) if nx[0] is not None else None
+        # PyTorch masks the exponent-0 case: d/dx x**0 is 0 even at x == 0 (not 0 * inf).
+        gx = where(eq(e, 0), 0.0, g * e * pow(x, e - 1)) if nx[0] is not None else None
         ge = None
         if ne[0] is not None:
             # d/de x**e = x**e * log x, taken as 0 where x == 0 and e >= 0 (no nan from log 0).
@@ -453,7 +469,7 @@ def rpow(input, base) -> Tensor:
         return NotImplemented
     ad, bd, rd = prepare2(input, base)
     with np.errstate(all="ignore"):
-        out = _wrap(np.power(bd, ad))
+        out = _wrap(np.asarray(_power(np.asarray(bd, dtype=rd.np), ad)))
     if needs_grad(input) and out._data.dtype.kind == "f":
         node = PowBackward2()
         node._base = base

@@ -191,6 +191,8 @@ def where(condition, input=None, other=None):
 
 # Comparisons and logic: no gradient -------------------------------------------------------------
 def _compare(fn, a, b):
+    if b.__class__ is np.ndarray:
+        b = as_tensor(b)
     if not isinstance(b, (Tensor, int, float, np.generic)):
         return NotImplemented
     ad, bd, _ = prepare2(a, b)

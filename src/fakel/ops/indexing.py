@@ -11,6 +11,10 @@ from ._common import attach, needs_grad
 from .shape import _view_of, unsqueeze
 
 _FULL = slice(None)
+_VIEW_IN_GRAPH = (
+    "in-place operations on a view of a tensor that is part of a graph are not implemented "
+    "in fakel yet"
+)
 _ZERO_DIM = ("invalid index of a 0-dim tensor. Use `tensor.item()` in Python or "
              "`tensor.item<T>()` in C++ to convert a 0-dim tensor to a number")
 
@@ -140,8 +144,34 @@ def getitem(input, index) -> Tensor:
     key = index if isinstance(index, tuple) else (index,)
     for x in key:
         _check_entry(x)
-    if any(_is_advanced(x) or isinstance(x, bool) for x in key):
+    if any(isinstance(x, bool) for x in key):
         return _advanced(input, key)
+    if any(_is_advanced(x) for x in key):
+        # PyTorch first applies the integers, slices and None, then the index arrays to what
+        # is left: so x[0, :, [1, 3]] is x[0][:, [1, 3]] (NumPy would move the list's dim first).
+        basic = tuple(slice(None) if _is_advanced(x) else x for x in key)
+        rest = tuple(
+            x if _is_advanced(x) or x is Ellipsis else slice(None)
+            for x in key if not _is_int_index(x)
+        )
+        return _advanced(_basic(input, basic, False), rest)
+    cur = _basic(input, key, isinstance(index, slice))
+    if cur is input:  # only full slices and ellipses: PyTorch returns an alias
+        cur = _view_of(input, input._data.view())
+        if input._requires_grad and _state.enabled:
+            attach(cur, AliasBackward0(), input)
+    return cur
+
+
+def _is_int_index(x):
+    return isinstance(x, (int, np.integer)) or (
+        isinstance(x, Tensor) and x._data.ndim == 0 and x._data.dtype.kind in "iu"
+    )
+
+
+def _basic(input, key, lone_slice):
+    """Apply ints (select), slices and None (unsqueeze) one by one, as PyTorch's nodes do;
+    full slices are skipped unless the index was a bare slice (x[:] is a SliceBackward0)."""
     d = input._data
     consumed = 0
     for x in key:
@@ -151,7 +181,6 @@ def getitem(input, index) -> Tensor:
         if d.ndim == 0:
             raise IndexError(_ZERO_DIM)
         raise IndexError(f"too many indices for tensor of dimension {d.ndim}")
-    lone_slice = isinstance(index, slice)  # x[:] slices; x[(slice(None),)] is an alias
     cur, pos, orig = input, 0, 0
     for x in key:
         if x is None:
@@ -171,10 +200,6 @@ def getitem(input, index) -> Tensor:
         else:
             cur = _select(cur, pos, int(x), orig)
             orig += 1
-    if cur is input:  # only full slices and ellipses: PyTorch returns an alias
-        cur = _view_of(input, d.view())
-        if input._requires_grad and _state.enabled:
-            attach(cur, AliasBackward0(), input)
     return cur
 
 
@@ -232,7 +257,8 @@ def _advanced(input, key):
         arr = d[nk]
     except IndexError as e:
         raise IndexError(str(e).replace("axis", "dimension")) from None
-    out = _wrap(arr if not np.shares_memory(arr, d) else arr.copy())
+    # A fresh C-contiguous array, as PyTorch's index result (so .view() works on it).
+    out = _wrap(np.ascontiguousarray(arr) if not np.shares_memory(arr, d) else arr.copy())
     if input._requires_grad and _state.enabled:
         node = IndexBackward0()
         node._shape, node._key = d.shape, nk
@@ -289,7 +315,20 @@ def setitem(input, index, value) -> None:
             "a view of a leaf Variable that requires grad is being used in an in-place operation."
         )
     check_inplace(input)
+    if input._base is not None and needs_grad(value):
+        raise NotImplementedError(_VIEW_IN_GRAPH)
     advanced = any(_is_advanced(x) for x in key)
+    if advanced and any(_is_int_index(x) for x in key):
+        # PyTorch's order: the integers select first, then the index arrays apply (see getitem).
+        if needs_grad(input, value):
+            raise NotImplementedError(
+                "setitem mixing integer and array indices inside a graph is not implemented "
+                "in fakel yet"
+            )
+        basic = _basic_key(tuple(slice(None) if _is_advanced(x) else x for x in key), d)
+        rest = tuple(x if _is_advanced(x) or x is Ellipsis else slice(None)
+                     for x in key if not _is_int_index(x))
+        d, key = d[basic], rest
     nk = _np_key(key, d.shape) if advanced else _basic_key(key, d)
     v = value._data if isinstance(value, Tensor) else value
     _check_value_shape(np.shape(v), d[nk].shape)

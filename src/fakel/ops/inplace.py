@@ -15,6 +15,7 @@ from ._common import (
 )
 from .arith import add, div, floor_divide, mul, pow, remainder, sub
 from .compare import clamp
+from .indexing import _VIEW_IN_GRAPH
 from .unary import neg
 
 
@@ -129,10 +130,7 @@ def check_inplace(t):
                 "a view of a leaf Variable that requires grad is being used in an in-place "
                 "operation."
             )
-        raise NotImplementedError(
-            "in-place operations on a view of a tensor that is part of a graph are not "
-            "implemented in fakel yet"
-        )
+        raise NotImplementedError(_VIEW_IN_GRAPH)
     if not t._data.flags.writeable:
         raise RuntimeError(
             "unsupported operation: more than one element of the written-to tensor refers to a "
@@ -164,6 +162,9 @@ def _inplace(t, result):
                 f"shape [{', '.join(map(str, rd.shape))}]"
             ) from None
     node = result._grad_fn
+    if node is not None and t._base is not None:
+        # Writing a graph into a view would have to rebase the base too (PyTorch's CopySlices).
+        raise NotImplementedError(_VIEW_IN_GRAPH)
     if node is not None and node._saved:
         _keep_original(node, t)
     t._data[...] = rd
@@ -275,6 +276,8 @@ class CopyBackwards(Node):
 
 def copy_(input, src) -> Tensor:
     check_inplace(input)
+    if input._base is not None and needs_grad(src):
+        raise NotImplementedError(_VIEW_IN_GRAPH)
     s = src._data if isinstance(src, Tensor) else np.asarray(src)
     try:
         np.broadcast_to(s, input._data.shape)

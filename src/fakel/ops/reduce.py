@@ -52,7 +52,16 @@ def _sum_dtype(d, dtype):
         return _dt.to_dtype(dtype).np
     if d.kind in "biu":
         return np.int64
+    if d == np.float16:  # PyTorch accumulates half in float (so 100 x 1000 does not overflow)
+        return np.float32
     return None
+
+
+def _half_back(out, d, acc):
+    """A half input accumulated in float32 gives a half result again."""
+    if acc is np.float32 and d.dtype == np.float16:
+        return np.asarray(out).astype(np.float16)
+    return out
 
 
 _add_reduce = np.add.reduce  # np.sum's Python wrapper costs more than a 2x2 sum itself
@@ -67,7 +76,7 @@ def sum(input, dim=None, keepdim=False, *, dtype=None) -> Tensor:
     else:
         dims = _dims(input, dim)
         out = _add_reduce(d, axis=dims, dtype=acc, keepdims=keepdim)
-    out = _wrap(out)
+    out = _wrap(_half_back(out, d, acc))
     if input._requires_grad and _state.enabled and out._data.dtype.kind == "f":
         if dim is None:
             node = SumBackward0()
@@ -122,15 +131,16 @@ def mean(input, dim=None, keepdim=False, *, dtype=None) -> Tensor:
     dims = _dims(input, dim)
     # sum / count rather than np.mean: no "Mean of empty slice" warning (PyTorch gives nan
     # silently), and less overhead on small tensors.
+    acc = np.float32 if d.dtype == np.float16 else None  # half accumulates in float
     if dims is None:
         n = d.size
-        out = _add_reduce(d, axis=None, keepdims=keepdim and dim is not None)
+        out = _add_reduce(d, axis=None, dtype=acc, keepdims=keepdim and dim is not None)
     else:
         n = 1
         for ax in dims:
             n *= d.shape[ax]
-        out = _add_reduce(d, axis=dims, keepdims=keepdim)
-    out = _wrap(np.true_divide(out, n, dtype=d.dtype))
+        out = _add_reduce(d, axis=dims, dtype=acc, keepdims=keepdim)
+    out = _wrap(np.asarray(np.true_divide(out, n)).astype(d.dtype, copy=False))
     if input._requires_grad and _state.enabled:
         if dim is None:
             node = MeanBackward0()
@@ -187,12 +197,12 @@ def prod(input, dim=None, keepdim=False, *, dtype=None) -> Tensor:
     d = input._data
     acc = _sum_dtype(d.dtype, dtype)
     if dim is None:
-        out = _wrap(np.prod(d, dtype=acc))
+        out = _wrap(_half_back(np.multiply.reduce(d, axis=None, dtype=acc), d, acc))
         node = ProdBackward0() if input._requires_grad else None
     else:
         dim = canon_dim(dim, d.ndim)
-        out = _wrap(np.prod(d, axis=dim if d.ndim else None, dtype=acc,
-                            keepdims=keepdim and d.ndim > 0))
+        out = _wrap(_half_back(np.multiply.reduce(d, axis=dim if d.ndim else None, dtype=acc,
+                                                   keepdims=keepdim and d.ndim > 0), d, acc))
         node = ProdBackward1() if input._requires_grad else None
         if node is not None:
             node._dim, node._keepdim = dim, keepdim or d.ndim == 0
@@ -237,12 +247,20 @@ class return_types:
     min = _return_type("min")
 
 
+def _hits(x, r):
+    """Where x equals the reduced value r; a NaN result is hit by the NaNs that made it."""
+    mask = x == r
+    if x.dtype.kind == "f":
+        mask |= np.isnan(x) & np.isnan(r)
+    return mask
+
+
 class MaxBackward1(Node):
     """Full max/min: ties share the gradient evenly."""
 
     def backward(self, g):
         (x,) = self.saved()
-        mask = x._data == self.output()._data
+        mask = _hits(x._data, self.output()._data)
         return (g * _wrap(mask / mask.sum(dtype=x._data.dtype)),)
 
 
@@ -351,7 +369,7 @@ class AmaxBackward0(Node):
             r = np.expand_dims(r, dims)
             for ax in sorted(dims):
                 g = g.unsqueeze(ax)
-        mask = x._data == r
+        mask = _hits(x._data, r)
         share = mask / mask.sum(axis=dims, keepdims=True, dtype=x._data.dtype)
         return (g * _wrap(share),)
 

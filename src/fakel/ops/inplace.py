@@ -11,6 +11,7 @@ from ..autograd.graph import Node
 from ._common import (
     attach,
     needs_grad,
+    prepare2,
     result_dtype,
 )
 from .arith import add, div, floor_divide, mul, pow, remainder, sub
@@ -188,14 +189,34 @@ def _keep_original(node, t):
 
 def _arith_inplace(fn, t, other, **kw):
     check_inplace(t)  # refuse before computing anything
+    ufunc = _FAST_UFUNCS.get(fn)
+    if ufunc is not None and not kw and t._data.dtype.kind == "f" and not needs_grad(t, other):
+        # Outside autograd, a float destination is computed into directly (out=): no
+        # temporary and no copy, as NumPy's own in-place operators.
+        ad, bd, rd = prepare2(t, other)
+        if rd.np == t._data.dtype:
+            try:
+                ufunc(ad, bd, out=t._data)
+            except ValueError:
+                pass  # a shape that does not broadcast into t: the general path says why
+            else:
+                t._vc[0] += 1
+                return t
     return _inplace(t, fn(t, other, **kw))
 
 
+_FAST_UFUNCS = {add: np.add, sub: np.subtract, mul: np.multiply, div: np.true_divide}
+
+
 def add_(input, other, *, alpha=1) -> Tensor:
+    if alpha == 1:
+        return _arith_inplace(add, input, other)
     return _arith_inplace(add, input, other, alpha=alpha)
 
 
 def sub_(input, other, *, alpha=1) -> Tensor:
+    if alpha == 1:
+        return _arith_inplace(sub, input, other)
     return _arith_inplace(sub, input, other, alpha=alpha)
 
 
@@ -204,6 +225,8 @@ def mul_(input, other) -> Tensor:
 
 
 def div_(input, other, *, rounding_mode=None) -> Tensor:
+    if rounding_mode is None:
+        return _arith_inplace(div, input, other)
     return _arith_inplace(div, input, other, rounding_mode=rounding_mode)
 
 

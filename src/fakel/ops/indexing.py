@@ -141,6 +141,8 @@ def _check_entry(x):
 
 
 def getitem(input, index) -> Tensor:
+    if index.__class__ is int and input._data.ndim:  # x[i]: the most common index, directly
+        return _select(input, 0, index, 0)
     key = index if isinstance(index, tuple) else (index,)
     for x in key:
         _check_entry(x)

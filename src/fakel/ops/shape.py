@@ -21,11 +21,21 @@ def _view_of(input, arr):
 def _shape_arg(shape):
     if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
         shape = tuple(shape[0])
-    return tuple(int(s) for s in shape)
+    for s in shape:
+        if s.__class__ is not int:  # rare: NumPy ints, 0-d tensors, Size elements
+            return tuple([int(s) for s in shape])
+    return shape
 
 
 def _infer(shape, numel):
     """Resolve one -1 in ``shape``, with PyTorch's errors."""
+    known = 1
+    for s in shape:
+        known *= s
+    if known == numel and min(shape, default=0) >= 0:  # the common case: nothing to infer
+        return shape
+    if known < 0 and shape.count(-1) == 1 and numel % -known == 0 and min(shape) == -1:
+        return tuple([numel // -known if s == -1 else s for s in shape])
     neg = [i for i, s in enumerate(shape) if s == -1]
     if len(neg) > 1:
         raise RuntimeError("only one dimension can be inferred")
@@ -74,7 +84,8 @@ def view(input, *shape) -> Tensor:
         return to(input, shape[0])  # view(dtype) is not supported; a clear error comes from to()
     new = _infer(_shape_arg(shape), d.size)
     try:
-        arr = np.reshape(d, new, copy=False)
+        # A C-contiguous array always reshapes to a view; others may need NumPy's check.
+        arr = d.reshape(new) if d.flags.c_contiguous else np.reshape(d, new, copy=False)
     except ValueError:
         raise RuntimeError(
             "view size is not compatible with input tensor's size and stride (at least one "
@@ -92,7 +103,7 @@ def reshape(input, *shape) -> Tensor:
     d = input._data
     new = _infer(_shape_arg(shape), d.size)
     try:
-        arr = np.reshape(d, new, copy=False)
+        arr = d.reshape(new) if d.flags.c_contiguous else np.reshape(d, new, copy=False)
     except ValueError:
         # A copy is needed: PyTorch records it as clone followed by an unsafe view.
         from .inplace import clone
@@ -241,7 +252,7 @@ class UnsqueezeBackward0(Node):
 def unsqueeze(input, dim: int) -> Tensor:
     d = input._data
     ax = canon_dim(dim, d.ndim + 1)
-    out = _view_of(input, np.expand_dims(d, ax))
+    out = _view_of(input, d[(slice(None),) * ax + (None,)])
     if input._requires_grad and _state.enabled:
         node = UnsqueezeBackward0()
         node._dim = ax

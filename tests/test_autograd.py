@@ -1380,3 +1380,28 @@ def test_review_findings_match_torch():
         k: v.replace("torch.", "fakel.") if isinstance(v, str) else v
         for k, v in _review_cases(torch).items()
     }
+
+
+def _fill_nodes(lib):
+    x = lib.tensor([1.0, 2.0], requires_grad=True)
+    v = lib.tensor(3.0, requires_grad=True)
+    y = x * 1
+    y.fill_(2.0)
+    names = [type(y.grad_fn).__name__]
+    y = x * 1
+    y.fill_(v)
+    names.append(type(y.grad_fn).__name__)
+    (y * lib.tensor([1.0, 2.0])).sum().backward()
+    z = lib.zeros(2)
+    z.fill_(v)
+    names.append(graph_names(z.grad_fn))
+    return names, v.grad.item(), x.grad.tolist()
+
+
+def graph_names(fn):
+    return (type(fn).__name__,
+            tuple(None if n is None else type(n).__name__ for n, _ in fn.next_functions))
+
+
+def test_fill_nodes_and_gradients_match_torch():
+    assert _fill_nodes(fakel) == _fill_nodes(torch)

@@ -263,8 +263,19 @@ class ZeroBackward0(Node):
         return (g * 0,)
 
 
-class FillBackward0(ZeroBackward0):
+class FillBackward2(ZeroBackward0):
+    """fill_ with a number: the old values get no gradient."""
+
     __slots__ = ()
+
+
+class FillBackward3(Node):
+    """fill_ with a 0-d tensor: every element's gradient flows to that value."""
+
+    def backward(self, g):
+        nself, nvalue = self.next_functions
+        return (g * 0 if nself[0] is not None else None,
+                g.sum() if nvalue[0] is not None else None)
 
 
 def zero_(input) -> Tensor:
@@ -278,17 +289,23 @@ def zero_(input) -> Tensor:
 
 def fill_(input, value) -> Tensor:
     check_inplace(input)
-    if isinstance(value, Tensor):
-        if value._data.ndim:
+    source = value if isinstance(value, Tensor) else None
+    if source is not None:
+        if source._data.ndim:
             raise RuntimeError(
                 "fill_ only supports 0-dimension value tensor but got tensor with "
-                f"{value._data.ndim} dimensions."
+                f"{source._data.ndim} dimensions."
             )
-        value = value.item()
+        if input._base is not None and needs_grad(source):
+            raise NotImplementedError(_VIEW_IN_GRAPH)
+        value = source._data.reshape(()).item()
     input._data[...] = value
     input._vc[0] += 1
-    if input._grad_fn is not None and needs_grad(input):
-        attach(input, FillBackward0(), input)
+    if input._data.dtype.kind == "f":
+        if source is not None and needs_grad(input, source):
+            attach(input, FillBackward3(), input, source)
+        elif input._grad_fn is not None and needs_grad(input):
+            attach(input, FillBackward2(), input)
     return input
 
 

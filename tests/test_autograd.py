@@ -1405,3 +1405,16 @@ def graph_names(fn):
 
 def test_fill_nodes_and_gradients_match_torch():
     assert _fill_nodes(fakel) == _fill_nodes(torch)
+
+
+def _half_activations(lib):
+    x = lib.tensor([0.9165, 4.1836, -3.0], dtype=lib.float16, requires_grad=True)
+    s = x.sigmoid()
+    t = x.tanh()
+    (s + t).sum().backward()
+    return s.tolist(), t.tolist(), x.grad.tolist()
+
+
+def test_half_activations_round_like_torch():
+    # PyTorch computes half activations and their gradients in float, rounding once.
+    assert _half_activations(fakel) == _half_activations(torch)

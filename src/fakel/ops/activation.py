@@ -39,10 +39,20 @@ def relu_(input) -> Tensor:
     return _inplace(input, relu(input))
 
 
+def _half_in_float(g, r, formula):
+    """PyTorch evaluates half-precision backward formulas in float and rounds once; without
+    create_graph, do the same on arrays (with it, the formula runs in fakel ops)."""
+    if r._data.dtype == np.float16 and not _state.enabled:
+        gd, rd = g._data.astype(np.float32), r._data.astype(np.float32)
+        return _wrap(formula(gd, rd).astype(np.float16))
+    return None
+
+
 class SigmoidBackward0(Node):
     def backward(self, g):
         r = self.output()
-        return (g * (1 - r) * r,)
+        half = _half_in_float(g, r, lambda gd, rd: gd * (1 - rd) * rd)
+        return (half if half is not None else g * (1 - r) * r,)
 
     @property
     def _saved_result(self):
@@ -62,7 +72,11 @@ def _sigmoid_array(d):
 
 
 def sigmoid(input) -> Tensor:
-    out = _wrap(_sigmoid_array(float_input(input)))
+    d = float_input(input)
+    if d.dtype == np.float16:  # computed in float and rounded once, as PyTorch does
+        out = _wrap(_sigmoid_array(d.astype(np.float32)).astype(np.float16))
+    else:
+        out = _wrap(_sigmoid_array(d))
     if input._requires_grad and _state.enabled:
         node = SigmoidBackward0()
         node.save_output(out)
@@ -73,7 +87,8 @@ def sigmoid(input) -> Tensor:
 class TanhBackward0(Node):
     def backward(self, g):
         r = self.output()
-        return (g * (1 - r * r),)
+        half = _half_in_float(g, r, lambda gd, rd: gd * (1 - rd * rd))
+        return (half if half is not None else g * (1 - r * r),)
 
     @property
     def _saved_result(self):

@@ -735,3 +735,21 @@ def test_integer_tables(op, dtype):
         return rows
 
     _check(table)
+
+
+BOOL_ARITH = {
+    "mod_bool_bool": lambda lib: lib.tensor([True, False]) % lib.tensor([True, True]),
+    "mod_bool_true": lambda lib: lib.tensor([True, False]) % True,
+    "pow_bool_bool": lambda lib: lib.tensor([True, False]) ** lib.tensor([True, False]),
+    "pow_bool_true": lambda lib: lib.tensor([True, False]) ** True,
+    "pow_bool_false": lambda lib: lib.tensor([True, False]) ** False,
+    "rpow_true_bool": lambda lib: True ** lib.tensor([True, False]),
+    "pow_bool_int": lambda lib: lib.tensor([True, False]) ** 2,
+    "rpow_int_bool": lambda lib: 2 ** lib.tensor([True, False]),
+    "floordiv_bool": lambda lib: lib.tensor([True, False]) // lib.tensor([True, True]),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BOOL_ARITH))
+def test_bool_arithmetic(name):
+    _check(BOOL_ARITH[name])

@@ -340,6 +340,8 @@ def remainder(input, other) -> Tensor:
     if not isinstance(other, (Tensor, int, float, np.generic)):
         return NotImplemented
     ad, bd, rd = prepare2(input, other)
+    if rd is _dt.bool:
+        raise NotImplementedError("\"remainder_cpu\" not implemented for 'Bool'")
     _int_zero_check(bd, rd)
     try:
         out = _wrap(_remainder(ad, bd))
@@ -440,6 +442,8 @@ def pow(input, exponent) -> Tensor:
     if not isinstance(input, Tensor):
         return rpow(exponent, input)
     if isinstance(exponent, Tensor):
+        if input._data.dtype == np.bool_ and exponent._data.dtype == np.bool_:
+            raise NotImplementedError(_BOOL_POW)
         out, rd = binary(_power, input, exponent)
         out = _wrap(out)
         if needs_grad(input, exponent) and out._data.dtype.kind == "f":
@@ -451,6 +455,8 @@ def pow(input, exponent) -> Tensor:
         return NotImplemented
     _int_pow_check(input._data.dtype, exponent)
     ad, bd, rd = prepare2(input, exponent)
+    if rd is _dt.bool:  # bool ** bool: only x ** True (x) and x ** False (all True) exist
+        return _wrap(ad.copy() if exponent else np.ones_like(ad))
     if rd.category == 1 and input._data.dtype == np.bool_:
         ad = ad.astype(np.int64)
     with np.errstate(all="ignore"):
@@ -463,10 +469,15 @@ def pow(input, exponent) -> Tensor:
     return out
 
 
+_BOOL_POW = "\"pow\" not implemented for 'Bool'"
+
+
 def rpow(input, base) -> Tensor:
     """base ** input for a scalar base (node PowBackward2)."""
     if not isinstance(base, (int, float, np.generic)):
         return NotImplemented
+    if type(base) is bool and input._data.dtype == np.bool_:
+        raise NotImplementedError(_BOOL_POW)
     ad, bd, rd = prepare2(input, base)
     with np.errstate(all="ignore"):
         out = _wrap(np.asarray(_power(np.asarray(bd, dtype=rd.np), ad)))

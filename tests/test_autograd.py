@@ -1418,3 +1418,14 @@ def _half_activations(lib):
 def test_half_activations_round_like_torch():
     # PyTorch computes half activations and their gradients in float, rounding once.
     assert _half_activations(fakel) == _half_activations(torch)
+
+
+def _explicit_dim_none_nodes(lib):
+    x = lib.ones(2, 3, requires_grad=True)
+    cases = [x.sum(), x.sum(None), x.sum(dim=None, keepdim=True), lib.sum(x, None), x.sum(()),
+             x.mean(), x.mean(None), x.mean(dim=None, keepdim=True), x.mean(())]
+    return [(type(r.grad_fn).__name__, tuple(r.shape)) for r in cases]
+
+
+def test_sum_and_mean_record_whether_dim_was_given():
+    assert _explicit_dim_none_nodes(fakel) == _explicit_dim_none_nodes(torch)

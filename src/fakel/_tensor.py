@@ -9,6 +9,18 @@ from ._device import CPU
 from .autograd.grad_mode import _state as _gs
 
 
+class _DimNotGiven:
+    """Default of ``dim`` in sum/mean: PyTorch records sum() and sum(dim=None) differently."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "None"
+
+
+DIM_NOT_GIVEN = _DimNotGiven()
+
+
 def _grad_enabled() -> bool:
     return _gs.enabled
 
@@ -418,10 +430,10 @@ class Tensor:
         return dot(self, other)
 
     # Reductions ---------------------------------------------------------------------------------
-    def sum(self, dim=None, keepdim=False, *, dtype=None) -> Tensor:
+    def sum(self, dim=DIM_NOT_GIVEN, keepdim=False, *, dtype=None) -> Tensor:
         return sum(self, dim, keepdim, dtype=dtype)
 
-    def mean(self, dim=None, keepdim=False, *, dtype=None) -> Tensor:
+    def mean(self, dim=DIM_NOT_GIVEN, keepdim=False, *, dtype=None) -> Tensor:
         return mean(self, dim, keepdim, dtype=dtype)
 
     def prod(self, dim=None, keepdim=False, *, dtype=None) -> Tensor:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import _dtype as _dt
-from .._tensor import Tensor, _wrap
+from .._tensor import DIM_NOT_GIVEN, Tensor, _wrap
 from ..autograd.grad_mode import _state
 from ..autograd.graph import Node
 from ._common import attach, canon_dim, canon_dims, needs_grad
@@ -67,10 +67,11 @@ def _half_back(out, d, acc):
 _add_reduce = np.add.reduce  # np.sum's Python wrapper costs more than a 2x2 sum itself
 
 
-def sum(input, dim=None, keepdim=False, *, dtype=None) -> Tensor:
+def sum(input, dim=DIM_NOT_GIVEN, keepdim=False, *, dtype=None) -> Tensor:
+    """Without ``dim``: SumBackward0. With any ``dim``, even None or (): SumBackward1."""
     d = input._data
     acc = _sum_dtype(d.dtype, dtype)
-    if dim is None:
+    if dim is DIM_NOT_GIVEN:
         dims = None
         out = _add_reduce(d, axis=None, dtype=acc)
     else:
@@ -78,7 +79,7 @@ def sum(input, dim=None, keepdim=False, *, dtype=None) -> Tensor:
         out = _add_reduce(d, axis=dims, dtype=acc, keepdims=keepdim)
     out = _wrap(_half_back(out, d, acc))
     if input._requires_grad and _state.enabled and out._data.dtype.kind == "f":
-        if dim is None:
+        if dim is DIM_NOT_GIVEN:
             node = SumBackward0()
         else:
             node = SumBackward1()
@@ -119,7 +120,8 @@ class MeanBackward1(Node):
         return (_expand_back(g, self._shape, self._dims, self._keepdim) / self._n,)
 
 
-def mean(input, dim=None, keepdim=False, *, dtype=None) -> Tensor:
+def mean(input, dim=DIM_NOT_GIVEN, keepdim=False, *, dtype=None) -> Tensor:
+    """Without ``dim``: MeanBackward0. With any ``dim``, even None or (): MeanBackward1."""
     d = input._data
     if dtype is not None:
         d = d.astype(_dt.to_dtype(dtype).np)
@@ -128,13 +130,14 @@ def mean(input, dim=None, keepdim=False, *, dtype=None) -> Tensor:
             "mean(): could not infer output dtype. Input dtype must be either a floating point or "
             f"complex dtype. Got: {input.dtype._scalar_name}"
         )
-    dims = _dims(input, dim)
+    dims = None if dim is DIM_NOT_GIVEN else _dims(input, dim)
     # sum / count rather than np.mean: no "Mean of empty slice" warning (PyTorch gives nan
     # silently), and less overhead on small tensors.
     acc = np.float32 if d.dtype == np.float16 else None  # half accumulates in float
     if dims is None:
         n = d.size
-        out = _add_reduce(d, axis=None, dtype=acc, keepdims=keepdim and dim is not None)
+        out = _add_reduce(d, axis=None, dtype=acc,
+                          keepdims=keepdim and dim is not DIM_NOT_GIVEN)
     else:
         n = 1
         for ax in dims:
@@ -142,7 +145,7 @@ def mean(input, dim=None, keepdim=False, *, dtype=None) -> Tensor:
         out = _add_reduce(d, axis=dims, dtype=acc, keepdims=keepdim)
     out = _wrap(np.asarray(np.true_divide(out, n)).astype(d.dtype, copy=False))
     if input._requires_grad and _state.enabled:
-        if dim is None:
+        if dim is DIM_NOT_GIVEN:
             node = MeanBackward0()
         else:
             node = MeanBackward1()

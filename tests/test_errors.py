@@ -1136,3 +1136,28 @@ def test_snapshot_sees_changes(lib):
 def test_case_count():
     # The brief for this file asks for at least 50 misuse cases.
     assert len(CASES) >= 50
+
+
+def _inplace_self_times_self(lib):
+    x = lib.tensor([1.0, 2.0], requires_grad=True)
+    y = x * 2
+    y.mul_(y)  # PyTorch keeps the old self, but `other` is y itself, modified: version error
+    y.sum().backward()
+
+
+def _producer_named_at_check_time(lib):
+    a = lib.ones(2)
+    w = lib.tensor([1.0, 2.0], requires_grad=True)
+    a.mul_(w)
+    b = a * a
+    a.add_(1)
+    b.sum().backward()
+
+
+@pytest.mark.parametrize("case", [_inplace_self_times_self, _producer_named_at_check_time])
+def test_version_errors_match_torch(case):
+    with pytest.raises(RuntimeError) as t_err:
+        case(torch)
+    with pytest.raises(RuntimeError) as f_err:
+        case(fakel)
+    assert str(f_err.value) == str(t_err.value).replace("torch.", "fakel.")

@@ -52,14 +52,10 @@ class Node:
     def save(self, *tensors) -> None:
         """Keep input tensors for backward, with their versions for the in-place check."""
         self._saved = tensors
-        # The producer is kept too: PyTorch's message names the op that made the saved tensor.
         if len(tensors) == 1:
-            t = tensors[0]
-            self._versions = ((t._vc[0], t._grad_fn),)
+            self._versions = (tensors[0]._vc[0],)
         else:
-            self._versions = tuple(
-                [(t._vc[0], t._grad_fn) if t is not None else None for t in tensors]
-            )
+            self._versions = tuple([t._vc[0] if t is not None else 0 for t in tensors])
 
     def save_output(self, out) -> None:
         """Keep the output's data (not the tensor: that would make a reference cycle)."""
@@ -72,8 +68,9 @@ class Node:
             raise RuntimeError(SECOND_BACKWARD)
         versions = self._versions
         for i, t in enumerate(saved):
-            if t is not None and t._vc[0] != versions[i][0]:
-                raise RuntimeError(_version_message(t, *versions[i]))
+            if t is not None and t._vc[0] != versions[i]:
+                # PyTorch names the op that produced the tensor as it is now.
+                raise RuntimeError(_version_message(t, versions[i], t._grad_fn))
         return saved
 
     def output(self):

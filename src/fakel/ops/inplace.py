@@ -179,12 +179,13 @@ def _inplace(t, result):
 
 
 def _keep_original(node, t):
-    """A node that saved ``t`` itself needs its value from before the in-place write."""
-    if any(x is t for x in node._saved):
-        snap = _wrap(t._data.copy())
-        node._saved = tuple([snap if x is t else x for x in node._saved])
-        node._versions = tuple([(0, None) if x is snap else v
-                                for x, v in zip(node._saved, node._versions)])
+    """The in-place op's own node saved ``t`` as its first input ("self"): like PyTorch, keep
+    the value from before the write. Any other slot that is ``t`` (as in y.mul_(y)) stays the
+    tensor itself, so backward raises PyTorch's version error."""
+    saved = node._saved
+    if saved[0] is t:
+        node._saved = (_wrap(t._data.copy()),) + saved[1:]
+        node._versions = (0,) + node._versions[1:]
 
 
 def _arith_inplace(fn, t, other, **kw):

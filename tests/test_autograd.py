@@ -1429,3 +1429,19 @@ def _explicit_dim_none_nodes(lib):
 
 def test_sum_and_mean_record_whether_dim_was_given():
     assert _explicit_dim_none_nodes(fakel) == _explicit_dim_none_nodes(torch)
+
+
+def _prod_zero_double_backward(lib):
+    out = []
+    for data, reduce in (([2.0, 0.0, 3.0], lambda x: x.prod()),
+                         ([[2.0, 0.0, 3.0], [1.0, 4.0, 0.0]], lambda x: x.prod(1).sum()),
+                         ([[2.0, 0.0, 3.0], [0.0, 4.0, 0.0]], lambda x: x.prod(0).sum())):
+        x = lib.tensor(data, dtype=lib.float64, requires_grad=True)
+        (g,) = lib.autograd.grad(reduce(x), x, create_graph=True)
+        (h,) = lib.autograd.grad((g * g).sum(), x)
+        out.append((g.detach().tolist(), h.tolist()))
+    return out
+
+
+def test_prod_with_zeros_has_a_double_backward():
+    assert _prod_zero_double_backward(fakel) == _prod_zero_double_backward(torch)

@@ -169,12 +169,28 @@ def _prod_others(x, axis):
     return excl_before * excl_after
 
 
+def _others_in_graph(x, dim):
+    """For each element, the product of the others along ``dim``, built from fakel ops so that
+    it can be differentiated again (only used under create_graph, when x holds a zero): the
+    row is repeated n times with ones on the diagonal, then multiplied out."""
+    from .compare import where
+
+    n = x._data.shape[dim]
+    moved = x.transpose(dim, -1) if x._data.ndim > 1 else x
+    rows = moved.unsqueeze(-2).expand(*moved.shape[:-1], n, n)
+    eye = _wrap(np.eye(n, dtype=bool))
+    others = where(eye, 1.0, rows).prod(-1)
+    return others.transpose(dim, -1) if x._data.ndim > 1 else others
+
+
 class ProdBackward0(Node):
     def backward(self, g):
         (x,) = self.saved()
         xd = x._data
         if np.all(xd != 0):
             return (g * self.output() / x,)
+        if _state.enabled:  # create_graph: the product of the others, differentiably
+            return (g * _others_in_graph(x.reshape(-1), 0).reshape(xd.shape),)
         others = _prod_others(xd.reshape(-1), 0).reshape(xd.shape)
         return (g * _wrap(others),)
 
@@ -193,6 +209,8 @@ class ProdBackward1(Node):
             if not self._keepdim:
                 r = r.unsqueeze(dim)
             return (g * r / x,)
+        if _state.enabled:
+            return (g * _others_in_graph(x, dim),)
         return (g * _wrap(_prod_others(xd, dim)),)
 
 

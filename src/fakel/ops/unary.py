@@ -14,6 +14,21 @@ from ._common import (
 
 
 # Unary math -------------------------------------------------------------------------------------
+def _float_unary(ufunc, node_cls, input, keep):
+    """The shape every float-valued unary op shares: compute in the input's float dtype (ints
+    and bools promote to the default float), then record ``node_cls`` keeping the input or the
+    output for backward."""
+    out = _wrap(ufunc(float_input(input)))
+    if input._requires_grad and _state.enabled:
+        node = node_cls()
+        if keep == "input":
+            node.save(input)
+        else:
+            node.save_output(out)
+        attach(out, node, input)
+    return out
+
+
 class NegBackward0(Node):
     def backward(self, g):
         return (-g,)
@@ -76,12 +91,7 @@ class ExpBackward0(Node):
 
 
 def exp(input) -> Tensor:
-    out = _wrap(np.exp(float_input(input)))
-    if input._requires_grad and _state.enabled:
-        node = ExpBackward0()
-        node.save_output(out)
-        attach(out, node, input)
-    return out
+    return _float_unary(np.exp, ExpBackward0, input, "output")
 
 
 class LogBackward0(Node):
@@ -95,12 +105,7 @@ class LogBackward0(Node):
 
 
 def log(input) -> Tensor:
-    out = _wrap(np.log(float_input(input)))
-    if input._requires_grad and _state.enabled:
-        node = LogBackward0()
-        node.save(input)
-        attach(out, node, input)
-    return out
+    return _float_unary(np.log, LogBackward0, input, "input")
 
 
 class Log1PBackward0(Node):
@@ -110,12 +115,7 @@ class Log1PBackward0(Node):
 
 
 def log1p(input) -> Tensor:
-    out = _wrap(np.log1p(float_input(input)))
-    if input._requires_grad and _state.enabled:
-        node = Log1PBackward0()
-        node.save(input)
-        attach(out, node, input)
-    return out
+    return _float_unary(np.log1p, Log1PBackward0, input, "input")
 
 
 class SqrtBackward0(Node):
@@ -124,12 +124,7 @@ class SqrtBackward0(Node):
 
 
 def sqrt(input) -> Tensor:
-    out = _wrap(np.sqrt(float_input(input)))
-    if input._requires_grad and _state.enabled:
-        node = SqrtBackward0()
-        node.save_output(out)
-        attach(out, node, input)
-    return out
+    return _float_unary(np.sqrt, SqrtBackward0, input, "output")
 
 
 class SinBackward0(Node):
@@ -139,12 +134,7 @@ class SinBackward0(Node):
 
 
 def sin(input) -> Tensor:
-    out = _wrap(np.sin(float_input(input)))
-    if input._requires_grad and _state.enabled:
-        node = SinBackward0()
-        node.save(input)
-        attach(out, node, input)
-    return out
+    return _float_unary(np.sin, SinBackward0, input, "input")
 
 
 class CosBackward0(Node):
@@ -154,12 +144,7 @@ class CosBackward0(Node):
 
 
 def cos(input) -> Tensor:
-    out = _wrap(np.cos(float_input(input)))
-    if input._requires_grad and _state.enabled:
-        node = CosBackward0()
-        node.save(input)
-        attach(out, node, input)
-    return out
+    return _float_unary(np.cos, CosBackward0, input, "input")
 
 
 class ReciprocalBackward0(Node):
@@ -169,10 +154,5 @@ class ReciprocalBackward0(Node):
 
 
 def reciprocal(input) -> Tensor:
-    out = _wrap(np.reciprocal(float_input(input)))
-    if input._requires_grad and _state.enabled:
-        node = ReciprocalBackward0()
-        node.save_output(out)
-        attach(out, node, input)
-    return out
+    return _float_unary(np.reciprocal, ReciprocalBackward0, input, "output")
 

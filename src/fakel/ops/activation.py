@@ -10,6 +10,7 @@ from ..autograd.graph import Node
 from ._common import attach, float_input
 from .compare import gt
 from .inplace import _inplace
+from .unary import _float_unary
 
 
 class ReluBackward0(Node):
@@ -96,9 +97,4 @@ class TanhBackward0(Node):
 
 
 def tanh(input) -> Tensor:
-    out = _wrap(np.tanh(float_input(input)))
-    if input._requires_grad and _state.enabled:
-        node = TanhBackward0()
-        node.save_output(out)
-        attach(out, node, input)
-    return out
+    return _float_unary(np.tanh, TanhBackward0, input, "output")

@@ -3,37 +3,9 @@ entry's lambda in PyTorch and in fakel and compare (see test_ops.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
-
 import numpy as np
 
-FLOAT = ("float32", "float64")
-INTS = ("int64", "int32", "uint8", "bool")
-
-
-@dataclass
-class Op:
-    """One table row.
-
-    ``fns`` are the variants (function, method, operator), each ``fn(lib, *tensors, **kw)`` and
-    run identically with ``lib`` = torch and ``lib`` = fakel. ``kind`` picks the shape sampler;
-    ``domains`` gives each input's value range (a float ``(lo, hi)``; negative ``lo`` with
-    ``away`` > 0 keeps values at least ``away`` from zero). ``node`` is PyTorch's grad_fn name.
-    """
-
-    name: str
-    fns: list[Callable]
-    kind: str = "unary"
-    domains: tuple = ((-2.0, 2.0),)
-    away: float = 0.0
-    node: str | None = None
-    int_dtypes: tuple = ()
-    grad: bool = True
-    gradgrad: bool = True
-    kwargs: Callable | None = None  # (draw, shapes) -> dict of keyword arguments
-    covers: tuple = ()
-    extra: dict = field(default_factory=dict)
+from op_spec import INTS, Op
 
 
 def _dim_kw(draw, shapes, keepdim=True):
@@ -360,4 +332,9 @@ OPS: list[Op] = [
 ]
 # fmt: on
 
+# Each area of the API keeps its rows in its own file; all of them join the one table here.
+for _area in ("index", "join", "reduce", "math", "activation"):
+    OPS += __import__(f"op_table_{_area}").OPS
+
 BY_NAME = {op.name: op for op in OPS}
+assert len(BY_NAME) == len(OPS), "op-table row names must be unique"

@@ -14,7 +14,8 @@ from hypothesis import given
 
 import fakel
 from fakel.autograd import gradcheck, gradgradcheck
-from op_table import FLOAT, OPS, Op
+from op_spec import FLOAT, Op
+from op_table import OPS
 
 TOL = {"float32": (1.3e-6, 1e-5), "float64": (1e-7, 1e-7), "float16": (1e-3, 1e-5)}
 GRAD_TOL = {"float32": (1e-5, 1e-5), "float64": (1e-7, 1e-7)}
@@ -109,6 +110,15 @@ def assert_same_tensor(ft, tt, what="value"):
         np.testing.assert_array_equal(fv, tv, err_msg=what)
 
 
+def as_outputs(fout, tout):
+    """Both results as equal-length lists of tensors (a variant may return a tuple or list)."""
+    if isinstance(tout, torch.Tensor):
+        return [fout], [tout]
+    assert isinstance(fout, (tuple, list)), f"torch returned a sequence, fakel {type(fout)}"
+    assert len(fout) == len(tout), (len(fout), len(tout))
+    return list(fout), list(tout)
+
+
 def node_name(fn):
     return None if fn is None else type(fn).__name__
 
@@ -145,7 +155,7 @@ BACKWARD = [
 
 
 def _draw_case(data, op):
-    shapes = draw_shapes(op.kind, data.draw)
+    shapes = op.shapes(data.draw) if op.shapes else draw_shapes(op.kind, data.draw)
     kwargs = op.kwargs(data.draw, shapes) if op.kwargs else {}
     seed = data.draw(st.integers(0, 2**32 - 1))
     return shapes, kwargs, seed
@@ -164,8 +174,10 @@ def test_forward_matches_torch(op, i, dtype, data):
         assert type(ferr).__name__ == type(terr).__name__, (ferr, terr)
         return
     assert ferr is None, f"fakel raised {ferr!r} where torch gave {tout!r}"
-    assert_same_tensor(fout, tout)
-    assert fout.requires_grad is False and fout.grad_fn is None
+    fouts, touts = as_outputs(fout, tout)
+    for k, (f, t) in enumerate(zip(fouts, touts)):
+        assert_same_tensor(f, t, f"output {k}")
+        assert f.requires_grad is False and f.grad_fn is None
     for a, b in zip(arrays, make_values(op, shapes, dtype, seed)):
         np.testing.assert_array_equal(a, b)  # inputs untouched
 
@@ -182,17 +194,26 @@ def test_backward_matches_torch(op, i, dtype, data):
         assert ferr is not None and type(ferr).__name__ == type(terr).__name__, (ferr, terr)
         return
     assert ferr is None, f"fakel raised {ferr!r}"
-    assert_same_tensor(fout, tout)
-    assert fout.requires_grad == tout.requires_grad
-    assert node_name(fout.grad_fn) == node_name(tout.grad_fn)
-    assert graph_shape(fout.grad_fn) == graph_shape(tout.grad_fn)
-    if op.node is not None and i == 0 and tout.grad_fn is not None:
-        assert node_name(fout.grad_fn) == op.node
-    if not tout.requires_grad:
+    fouts, touts = as_outputs(fout, tout)
+    rng = np.random.default_rng(seed + 1)
+    t_roots, t_cots, f_roots, f_cots = [], [], [], []
+    for k, (f, t) in enumerate(zip(fouts, touts)):
+        assert_same_tensor(f, t, f"output {k}")
+        assert f.requires_grad == t.requires_grad, f"output {k}"
+        assert node_name(f.grad_fn) == node_name(t.grad_fn), f"output {k}"
+        assert graph_shape(f.grad_fn) == graph_shape(t.grad_fn), f"output {k}"
+        if op.node is not None and i == 0 and k == 0 and t.grad_fn is not None:
+            assert node_name(f.grad_fn) == op.node
+        if t.requires_grad:
+            cot = rng.uniform(-1, 1, size=tuple(t.shape))
+            t_roots.append(t)
+            t_cots.append(torch.tensor(cot, dtype=t.dtype))
+            f_roots.append(f)
+            f_cots.append(fakel.tensor(cot, dtype=f.dtype))
+    if not t_roots:
         return
-    cot = np.random.default_rng(seed + 1).uniform(-1, 1, size=tuple(tout.shape))
-    tout.backward(torch.tensor(cot, dtype=tout.dtype))
-    fout.backward(fakel.tensor(cot, dtype=fout.dtype))
+    torch.autograd.backward(t_roots, t_cots)
+    fakel.autograd.backward(f_roots, f_cots)
     for k, (ft, tt) in enumerate(zip(fins, tins)):
         if tt.grad is None:
             assert ft.grad is None, f"input {k}: torch has no grad, fakel has {ft.grad!r}"
@@ -221,7 +242,8 @@ def test_gradcheck_float64(op, data):
         out = fn(fakel, *ins, **kwargs)
     except (RuntimeError, IndexError, TypeError):
         return  # a sample PyTorch also rejects (the forward test checks the error matches)
-    if not out.requires_grad:
+    outs = out if isinstance(out, (tuple, list)) else (out,)
+    if not any(o.requires_grad for o in outs):
         return
     assert gradcheck(lambda *xs: fn(fakel, *xs, **kwargs), tuple(ins))
     if op.gradgrad:

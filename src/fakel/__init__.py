@@ -177,7 +177,7 @@ def initial_seed() -> int:
     return default_generator.initial_seed()
 
 
-_LAZY = ("optim", "autograd", "cuda")
+_LAZY = ("optim", "autograd", "cuda", "nn", "linalg", "utils")
 
 
 def __getattr__(name):

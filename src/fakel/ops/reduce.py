@@ -266,6 +266,14 @@ class return_types:
 
     max = _return_type("max")
     min = _return_type("min")
+    sort = _return_type("sort")
+    topk = _return_type("topk")
+    kthvalue = _return_type("kthvalue")
+    median = _return_type("median")
+    nanmedian = _return_type("nanmedian")
+    mode = _return_type("mode")
+    cummax = _return_type("cummax")
+    cummin = _return_type("cummin")
 
 
 def _hits(x, r):

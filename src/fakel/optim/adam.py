@@ -1,4 +1,4 @@
-"""Adam (with AMSGrad, L2 or decoupled weight decay) and its array kernel."""
+"""Adam and AdamW (with AMSGrad, L2 or decoupled weight decay) and their array kernel."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import numpy as np
 from .._tensor import Tensor
 from .optimizer import Optimizer, _fma, _new_step, _scalar, _zeros_like
 
-__all__ = ["Adam", "adam_update"]
+__all__ = ["Adam", "AdamW", "adam_update"]
 
 _CAPTURABLE_DEVICES = ["cuda", "xpu", "hpu", "privateuseone", "xla"]
 
@@ -173,6 +173,47 @@ class Adam(Optimizer):
                 # PyTorch's step changes the parameter in place once, twice with AdamW's decay.
                 p._vc[0] += 2 if decoupled and group["weight_decay"] != 0 else 1
         return loss
+
+
+class AdamW(Adam):
+    """AdamW, as ``torch.optim.AdamW``: :class:`Adam` with ``decoupled_weight_decay=True`` (the
+    parameter shrinks by ``lr * weight_decay`` before the update) and ``weight_decay=1e-2`` by
+    default. The group key ``decoupled_weight_decay`` stays True, as in PyTorch."""
+
+    def __init__(
+        self,
+        params: Iterable[Any],
+        lr: float | Tensor = 1e-3,
+        betas: tuple[float | Tensor, float | Tensor] = (0.9, 0.999),
+        eps: float = 1e-8,
+        weight_decay: float = 1e-2,
+        amsgrad: bool = False,
+        *,
+        maximize: bool = False,
+        foreach: bool | None = None,
+        capturable: bool = False,
+        differentiable: bool = False,
+        fused: bool | None = None,
+    ) -> None:
+        super().__init__(
+            params,
+            lr,
+            betas,
+            eps,
+            weight_decay,
+            amsgrad,
+            foreach=foreach,
+            maximize=maximize,
+            capturable=capturable,
+            differentiable=differentiable,
+            fused=fused,
+            decoupled_weight_decay=True,
+        )
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        super().__setstate__(state)
+        for group in self.param_groups:
+            group["decoupled_weight_decay"] = True
 
 
 def adam_update(

@@ -55,13 +55,22 @@ def _scalar(x: Any) -> Any:
     return x
 
 
+# Float32 arrays up to this many elements get PyTorch's single rounding of each fused multiply-add
+# emulated exactly (in float64); bigger ones use plain float32 arithmetic, which rounds the product
+# too (one unit in the last place in ~2% of the elements) but costs two NumPy passes instead of
+# five. At that size the gradients themselves differ from PyTorch's in the last bits (another BLAS).
+EXACT_FMA_MAX_NUMEL = 1 << 14
+
+
 def _fma(a: Any, b: Any, c: Any, out: Any = None) -> Any:
     """``a * b + c`` as PyTorch's vectorised CPU kernels compute it: one fused multiply-add.
 
     ``add(x, alpha=s)``, ``lerp`` and ``addcmul`` round once in PyTorch. For float32 and float16
-    the exact product fits a float64, so computing there and rounding back gives the same bits;
-    float64 has no wider type in NumPy and rounds twice (one unit in the last place at most).
-    A scalar ``b`` is first rounded to the arrays' dtype, as PyTorch does with ``alpha``.
+    the exact product fits a float64, so computing there and rounding back gives the same bits
+    (save for double-rounding ties); float64 has no wider type in NumPy and rounds twice (one
+    unit in the last place at most), and so do float32 arrays over ``EXACT_FMA_MAX_NUMEL``
+    elements, for speed. A scalar ``b`` is first rounded to the arrays' dtype, as PyTorch does
+    with ``alpha``.
     """
     dt = c.dtype
     if isinstance(b, (int, float, np.generic)):
@@ -71,7 +80,7 @@ def _fma(a: Any, b: Any, c: Any, out: Any = None) -> Any:
                 c += a
                 return c
             return _store(a + c, out)
-    if dt.itemsize >= 8:
+    if dt.itemsize >= 8 or (dt.itemsize == 4 and c.size > EXACT_FMA_MAX_NUMEL):
         if out is c:
             c += a * b
             return c
@@ -83,6 +92,38 @@ def _fma(a: Any, b: Any, c: Any, out: Any = None) -> Any:
     r += c
     # Assigning into `out` rounds to its dtype in the same pass.
     return r.astype(dt) if out is None else _store(r, out)
+
+
+def _lerp_(start: Any, end: Any, weight: Any) -> None:
+    """``start.lerp_(end, weight)`` for a scalar weight (rounded to the arrays' dtype first).
+
+    PyTorch switches formula at ``|weight| = 0.5`` to stay exact at both ends, each one fused
+    multiply-add: ``start + w * (end - start)`` or ``end - (1 - w) * (end - start)``.
+    """
+    kind = start.dtype.type
+    w = kind(weight)
+    diff = end - start
+    if abs(w) < 0.5:
+        _fma(diff, w, start, out=start)
+    else:
+        _fma(diff, -(kind(1) - w), end, out=start)
+
+
+def _addcmul_(acc: Any, a: Any, b: Any, value: float) -> None:
+    """``acc.addcmul_(a, b, value=value)``: ``(value * a) * b + acc``, the last step fused."""
+    if value == 1:
+        _fma(a, b, acc, out=acc)
+    else:
+        _fma(a * value, b, acc, out=acc)
+
+
+def _check_capturable(
+    group: dict[str, Any], p: Tensor, what: str = "params and state_steps", xla: bool = True
+) -> None:
+    """PyTorch's refusal of ``capturable=True`` for parameters on the CPU."""
+    if group.get("capturable") and p.device.type not in ("cuda", "xpu", "hpu", "privateuseone"):
+        devices = ["cuda", "xpu", "hpu", "privateuseone"] + (["xla"] if xla else [])
+        raise AssertionError(f"If capturable=True, {what} must be on supported devices: {devices}.")
 
 
 def _store(r: Any, out: Any) -> Any:

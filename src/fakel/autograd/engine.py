@@ -5,8 +5,9 @@ from __future__ import annotations
 import numpy as np
 
 from .. import _tensor as _t
+from . import anomaly_mode as _anomaly
 from .grad_mode import _state
-from .graph import AccumulateGrad
+from .graph import AccumulateGrad, run_node_hooks, run_tensor_hooks
 
 
 def _root_edge(t, i):
@@ -112,10 +113,14 @@ def run_backward(tensors, grad_tensors, retain_graph=None, create_graph=False, i
     _state.enabled = create_graph
     errstate = np.errstate(all="ignore")  # inf/nan at kinks are results, not warnings
     errstate.__enter__()
+    anomaly = _anomaly._mode.enabled
     try:
         while ready:
             node = ready.pop()
             g = buffers.pop(node, None)
+            ext = node._ext
+            if ext is not None and g is not None:
+                g = _tensor_hooks(node, ext, g, create_graph)
             if targets is not None and node in targets:
                 if g is not None:
                     for k in targets[node]:
@@ -125,15 +130,20 @@ def run_backward(tensors, grad_tensors, retain_graph=None, create_graph=False, i
                 continue
             if node.__class__ is AccumulateGrad:
                 if g is not None and accumulate and targets is None:
+                    if ext is not None and ext.pre:
+                        (g,) = run_node_hooks(ext.pre, ((g,),), (g,))
                     accumulations.append((node.variable, g))
                 continue
             if needed is not None and node not in needed:
                 g = None  # leads to no requested input: skip it (its children still count down)
             nexts = node.next_functions
             if g is not None:
-                grads = node.backward(g)
+                if ext is None and not anomaly:
+                    grads = node.backward(g)
+                else:
+                    grads = _run_node(node, ext, g, anomaly)
                 executed.append(node)
-            for i, (nxt, _nr) in enumerate(nexts):
+            for i, (nxt, nr) in enumerate(nexts):
                 if nxt is None:
                     continue
                 if g is not None:
@@ -143,7 +153,14 @@ def run_backward(tensors, grad_tensors, retain_graph=None, create_graph=False, i
                         if d.shape != nxt._oshape or d.dtype != nxt._odtype:
                             gi = _fit(gi, nxt)
                         prev = buffers.get(nxt)
-                        buffers[nxt] = gi if prev is None else prev + gi
+                        if nr:  # output nr of a node with several outputs (custom Function)
+                            _deliver_slot(buffers, nxt, nr, gi)
+                        elif prev is None:
+                            buffers[nxt] = gi
+                        elif prev.__class__ is list:
+                            prev[0] = gi if prev[0] is None else prev[0] + gi
+                        else:
+                            buffers[nxt] = prev + gi
                 left = deps[nxt] - 1
                 deps[nxt] = left
                 if left == 0:
@@ -160,6 +177,54 @@ def run_backward(tensors, grad_tensors, retain_graph=None, create_graph=False, i
         for node in executed:
             node._release()
     return captured
+
+
+def _deliver_slot(buffers, node, nr, g):
+    buf = buffers.get(node)
+    if buf is None:
+        buf = buffers[node] = [None] * node._nout
+    elif buf.__class__ is not list:
+        buf = buffers[node] = [buf] + [None] * (node._nout - 1)
+    buf[nr] = g if buf[nr] is None else buf[nr] + g
+
+
+def _tensor_hooks(node, ext, g, create_graph):
+    """The hooks registered on the tensor this node produced, then its retained .grad."""
+    first = g[0] if g.__class__ is list else g
+    if first is None:
+        return g
+    if ext.tensor_pre:
+        first = run_tensor_hooks(ext.tensor_pre, first)
+    if ext.retain is not None:
+        t = ext.retain()
+        if t is not None and t._grad_fn is node:
+            # PyTorch's retains_grad hook: a copy first, then out-of-place sums.
+            t._grad = first.clone() if t._grad is None else t._grad + first
+    if g.__class__ is list:
+        g[0] = first
+        return g
+    return first
+
+
+def _run_node(node, ext, g, anomaly):
+    """A node's backward with its pre- and post-hooks, and anomaly mode's checks."""
+    multi = g.__class__ is list
+    if ext is not None and ext.pre:
+        gos = tuple(g) if multi else (g,)
+        gos = run_node_hooks(ext.pre, (gos,), gos)
+        g = list(gos) if multi else gos[0]
+    try:
+        grads = node.backward(g)
+        if anomaly:
+            _anomaly.check_nan(node, grads)
+    except Exception:
+        if anomaly:
+            _anomaly.report(node)
+        raise
+    if ext is not None and ext.post:
+        gos = tuple(g) if multi else (g,)
+        grads = run_node_hooks(ext.post, (tuple(grads), gos), tuple(grads))
+    return grads
 
 
 def _leading_to(parents, targets):

@@ -16,6 +16,20 @@ class _State(threading.local):
 _state = _State()
 
 
+class InferenceVC(list):
+    """The version counter of an inference tensor: its class is the mark (a view shares it, so
+    a view of an inference tensor is one too). Normal tensors use a plain list."""
+
+    __slots__ = ()
+
+
+def _count_inference(delta: int) -> None:
+    # _wrap checks this process-wide count before the thread-local flag: zero cost outside.
+    from .. import _tensor
+
+    _tensor._INFERENCE += delta
+
+
 def is_grad_enabled() -> bool:
     return _state.enabled
 
@@ -161,7 +175,13 @@ class inference_mode(_Mode):
         if self._mode:
             _state.enabled = False
             _state.inference = True
+            _count_inference(1)
+        else:
+            _state.enabled = True
+            _state.inference = False
 
     def __exit__(self, *exc):
         _state.enabled, _state.inference = self._prev
+        if self._mode:
+            _count_inference(-1)
         return False

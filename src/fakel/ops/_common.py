@@ -6,6 +6,8 @@ import numpy as np
 
 from .. import _dtype as _dt
 from .._tensor import Tensor
+from ..autograd.anomaly_mode import _mode as _anomaly_mode
+from ..autograd.anomaly_mode import record as _anomaly_record
 from ..autograd.grad_mode import _state
 
 NO_EDGE = (None, 0)
@@ -20,6 +22,8 @@ def edge(x):
     if not x._requires_grad:
         return NO_EDGE
     fn = x._grad_fn
+    if x._base is not None:  # a view: its grad_fn may need rebuilding (ops/shape.py)
+        fn = x.grad_fn
     if fn is not None:
         return (fn, 0)
     acc = x._acc  # the leaf's AccumulateGrad, inlined from Tensor._accumulator for speed
@@ -50,6 +54,8 @@ def attach(out, node, *inputs):
     node._odtype = data.dtype
     out._grad_fn = node
     out._requires_grad = True
+    if _anomaly_mode.enabled:  # anomaly mode only: remember where the node was made
+        _anomaly_record(node)
     return out
 
 

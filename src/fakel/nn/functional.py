@@ -25,5 +25,8 @@ from ._functional_act import (
     tanh,
 )
 from ._functional_layers import bilinear, dropout, embedding, linear
+from ._loss import huber_loss, kl_div, l1_loss, mse_loss, smooth_l1_loss
+from ._loss_bce import binary_cross_entropy, binary_cross_entropy_with_logits
+from ._loss_nll import cross_entropy, nll_loss
 from ._norm import batch_norm, group_norm, layer_norm
 from ._pool import adaptive_avg_pool2d, avg_pool1d, avg_pool2d, max_pool1d, max_pool2d

@@ -413,7 +413,9 @@ class PowBackward2(Node):
         r = self.output()
         b = self._base
         if b == 0:
-            return (where(ge_(r, 0), 0.0, g * r * float("-inf")),)
+            # r * log(0), masked to 0 where the exponent is >= 0 (PyTorch's rule).
+            (e,) = self.saved()
+            return (g * where(ge_(e, 0), 0.0, r * float("-inf")),)
         return (g * r * float(np.log(b)),)
 
 
@@ -485,6 +487,8 @@ def rpow(input, base) -> Tensor:
         node = PowBackward2()
         node._base = base
         node.save_output(out)
+        if base == 0:
+            node.save(input)
         attach(out, node, input)
     return out
 

@@ -235,6 +235,11 @@ ge_ = ge  # the name ``ge`` is shadowed by gradients in a few backward formulas
 
 
 def equal(input, other) -> bool:
+    """Same shape and same values (dtypes may differ; nan is not equal to itself)."""
+    if not isinstance(other, Tensor):
+        raise TypeError(
+            f"equal(): argument 'other' (position 2) must be Tensor, not {type(other).__name__}"
+        )
     a, b = input._data, other._data
     return a.shape == b.shape and builtins.bool(np.all(a == b))
 

@@ -1,4 +1,4 @@
-"""Matrix products: matmul (@), mm, mv, dot, and the bmm that batched matmul folds into."""
+"""Matrix products: matmul (@), mm, mv, dot, bmm, outer, and the fused addmm/addmv/baddbmm."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from .._tensor import Tensor, _wrap
 from ..autograd.grad_mode import _state
 from ..autograd.graph import Node
 from ._common import attach, check_broadcast
-from .shape import SqueezeBackward1, UnsafeViewBackward0, _view_of
+from .shape import SqueezeBackward1, UnsafeViewBackward0, _view_of, expand, reshape
 
 _TYPE = {"float64": "double", "float32": "float", "float16": "c10::Half", "int64": "long int",
          "int32": "int", "int16": "short int", "int8": "signed char", "uint8": "unsigned char",
@@ -222,3 +222,149 @@ def _batched(a, b):
     ae = a.expand(*batch, n, k).reshape(-1, n, k)
     be = b.expand(*batch, k, m).reshape(-1, k, m)
     return _unsafe_view(bmm(ae, be), tuple(batch) + (n, m))
+
+
+
+# outer and the fused beta * input + alpha * product ops -----------------------------------------
+def outer(input, vec2) -> Tensor:
+    """input[:, None] * vec2, recorded as PyTorch does (a ViewBackward0 under a MulBackward0)."""
+    for name, v in (("self", input), ("vec2", vec2)):
+        if v._data.ndim != 1:
+            raise RuntimeError(f"outer: Expected 1-D argument {name}, but got {v._data.ndim}-D")
+    from .arith import mul
+
+    return mul(reshape(input, (input._data.shape[0], 1)), vec2)
+
+
+ger = outer
+
+
+def _scaled(g, factor):
+    return g if factor == 1 else g * factor
+
+
+class AddmmBackward0(Node):
+    __slots__ = ("_alpha", "_beta")
+
+    def backward(self, g):
+        m1, m2 = self.saved()
+        ni, n1, n2 = self.next_functions
+        a = self._alpha
+        gi = _scaled(g, self._beta) if ni[0] is not None else None
+        g1 = _scaled(mm(g, m2.t()), a) if n1[0] is not None else None
+        g2 = _scaled(mm(m1.t(), g), a) if n2[0] is not None else None
+        return gi, g1, g2
+
+
+class AddmvBackward0(Node):
+    __slots__ = ("_alpha", "_beta")
+
+    def backward(self, g):
+        m, v = self.saved()
+        ni, nm, nv = self.next_functions
+        a = self._alpha
+        gi = _scaled(g, self._beta) if ni[0] is not None else None
+        gm = _scaled(g.unsqueeze(1) * v.unsqueeze(0), a) if nm[0] is not None else None
+        gv = _scaled(mv(m.t(), g), a) if nv[0] is not None else None
+        return gi, gm, gv
+
+
+class BaddbmmBackward0(Node):
+    __slots__ = ("_alpha", "_beta")
+
+    def backward(self, g):
+        b1, b2 = self.saved()
+        ni, n1, n2 = self.next_functions
+        a = self._alpha
+        gi = _scaled(g, self._beta) if ni[0] is not None else None
+        g1 = _scaled(bmm(g, b2.transpose(1, 2)), a) if n1[0] is not None else None
+        g2 = _scaled(bmm(b1.transpose(1, 2), g), a) if n2[0] is not None else None
+        return gi, g1, g2
+
+
+def _fused(node_cls, input, m1, m2, product, beta, alpha):
+    """beta * input + alpha * product, with input broadcast to the product's shape."""
+    p = product
+    d = input._data
+    if d.dtype != p.dtype:
+        if node_cls is BaddbmmBackward0:
+            raise RuntimeError(
+                f"Input dtypes must be the same, got: input {_TYPE[input.dtype.name]}, batch1: "
+                f"{_TYPE[m1.dtype.name]}, batch2: {_TYPE[m2.dtype.name]}"
+            )
+        raise RuntimeError(
+            f"self and mat2 must have the same dtype, but got {input.dtype._scalar_name} and "
+            f"{m2.dtype._scalar_name}"
+        )
+    if d.shape != p.shape:
+        try:
+            d = np.broadcast_to(d, p.shape)
+        except ValueError:
+            expand(_wrap(d), p.shape)  # PyTorch's expand error
+            raise
+    if p.dtype.kind != "f":
+        alpha, beta = int(alpha), int(beta)
+    if alpha != 1:
+        p = p * p.dtype.type(alpha)
+    out = p if beta == 0 else p + (d if beta == 1 else d * d.dtype.type(beta))
+    out = _wrap(np.asarray(out, dtype=p.dtype))
+    if out._data.dtype.kind == "f" and _state.enabled and (
+        input._requires_grad or m1._requires_grad or m2._requires_grad
+    ):
+        node = node_cls()
+        node._alpha, node._beta = alpha, beta
+        node.save(m1 if m2._requires_grad else None, m2 if m1._requires_grad else None)
+        attach(out, node, input, m1, m2)
+    return out
+
+
+def addmm(input, mat1, mat2, *, beta=1, alpha=1) -> Tensor:
+    """beta * input + alpha * (mat1 @ mat2) (beta == 0 ignores input, nan and inf included)."""
+    a, b = mat1._data, mat2._data
+    for name, m in (("mat1", a), ("mat2", b)):
+        if m.ndim != 2:
+            raise RuntimeError(f"{name} must be a matrix, got {m.ndim}-D tensor")
+    if a.shape[1] != b.shape[0]:
+        _mm_errors(mat1, mat2)
+    if a.dtype != b.dtype:
+        raise RuntimeError(
+            f"mat1 and mat2 must have the same dtype, but got {mat1.dtype._scalar_name} and "
+            f"{mat2.dtype._scalar_name}"
+        )
+    return _fused(AddmmBackward0, input, mat1, mat2, a.dot(b), beta, alpha)
+
+
+def addmv(input, mat, vec, *, beta=1, alpha=1) -> Tensor:
+    """beta * input + alpha * (mat @ vec)."""
+    a, v = mat._data, vec._data
+    if a.ndim != 2 or v.ndim != 1 or input._data.ndim > 1:
+        raise RuntimeError(
+            f"vector + matrix @ vector expected, got {input._data.ndim}, {a.ndim}, {v.ndim}"
+        )
+    n = input._data.shape[0] if input._data.ndim else 1
+    if a.shape[1] != v.shape[0] or n not in (1, a.shape[0]):
+        raise RuntimeError(
+            f"size mismatch, got input ({n}), mat ({a.shape[0]}x{a.shape[1]}), vec ({v.shape[0]})"
+        )
+    if a.dtype != v.dtype or input._data.dtype != a.dtype:
+        raise RuntimeError(
+            f"addmv input tensors must have the same dtype, but got {input.dtype._scalar_name}, "
+            f"{mat.dtype._scalar_name}, and {vec.dtype._scalar_name}"
+        )
+    return _fused(AddmvBackward0, input, mat, vec, a.dot(v), beta, alpha)
+
+
+def baddbmm(input, batch1, batch2, *, beta=1, alpha=1) -> Tensor:
+    """beta * input + alpha * (batch1 @ batch2), batch by batch."""
+    a, b = batch1._data, batch2._data
+    if a.ndim != 3:
+        raise RuntimeError("batch1 must be a 3D tensor")
+    if b.ndim != 3:
+        raise RuntimeError("batch2 must be a 3D tensor")
+    if a.shape[0] != b.shape[0] or a.shape[2] != b.shape[1]:
+        raise RuntimeError(
+            f"Expected size for first two dimensions of batch2 tensor to be: [{a.shape[0]}, "
+            f"{a.shape[2]}] but got: [{b.shape[0]}, {b.shape[1]}]."
+        )
+    _same_dtype_mm(batch1, batch2)
+    return _fused(BaddbmmBackward0, input, batch1, batch2, np.matmul(a, b), beta, alpha)

@@ -1,4 +1,5 @@
-"""Unary math ops: neg, abs, sign, exp, log, log1p, sqrt, sin, cos, reciprocal."""
+"""Unary math ops: neg, abs, sign/sgn, exp/exp2/expm1, log/log2/log10/log1p, sqrt/rsqrt, sin,
+cos, reciprocal."""
 
 from __future__ import annotations
 
@@ -69,6 +70,20 @@ class SignBackward0(Node):
 
 
 def sign(input) -> Tensor:
+    return _sign(input, SignBackward0)
+
+
+class SgnBackward0(Node):
+    def backward(self, g):
+        return (g * 0,)
+
+
+def sgn(input) -> Tensor:
+    """sign for real tensors (PyTorch's sgn differs only for complex ones)."""
+    return _sign(input, SgnBackward0)
+
+
+def _sign(input, node_cls):
     d = input._data
     if d.dtype == np.bool_:
         return _wrap(d.copy())
@@ -77,7 +92,7 @@ def sign(input) -> Tensor:
         out = np.nan_to_num(out, nan=0.0)  # PyTorch: sign(nan) == 0
     out = _wrap(out)
     if input._requires_grad and _state.enabled:
-        attach(out, SignBackward0(), input)
+        attach(out, node_cls(), input)
     return out
 
 
@@ -156,3 +171,59 @@ class ReciprocalBackward0(Node):
 def reciprocal(input) -> Tensor:
     return _float_unary(np.reciprocal, ReciprocalBackward0, input, "output")
 
+
+
+_LN2 = float(np.log(2.0))
+_LN10 = float(np.log(10.0))
+
+
+class Exp2Backward0(Node):
+    def backward(self, g):
+        return (g * self.output() * _LN2,)
+
+
+def exp2(input) -> Tensor:
+    return _float_unary(np.exp2, Exp2Backward0, input, "output")
+
+
+class Expm1Backward0(Node):
+    def backward(self, g):
+        return (g * (self.output() + 1),)
+
+
+def expm1(input) -> Tensor:
+    return _float_unary(np.expm1, Expm1Backward0, input, "output")
+
+
+class Log2Backward0(Node):
+    def backward(self, g):
+        (x,) = self.saved()
+        return (g / (x * _LN2),)
+
+
+def log2(input) -> Tensor:
+    return _float_unary(np.log2, Log2Backward0, input, "input")
+
+
+class Log10Backward0(Node):
+    def backward(self, g):
+        (x,) = self.saved()
+        return (g / (x * _LN10),)
+
+
+def log10(input) -> Tensor:
+    return _float_unary(np.log10, Log10Backward0, input, "input")
+
+
+class RsqrtBackward0(Node):
+    def backward(self, g):
+        r = self.output()
+        return (g * (r * r * r) * -0.5,)
+
+
+def _rsqrt(d):
+    return np.reciprocal(np.sqrt(d))
+
+
+def rsqrt(input) -> Tensor:
+    return _float_unary(_rsqrt, RsqrtBackward0, input, "output")

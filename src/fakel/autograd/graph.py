@@ -416,6 +416,8 @@ _SAVED_TABLE = {
     "MaximumBackward0": {"_saved_self": _in(0), "_saved_other": _in(1)},
     "MinimumBackward0": {"_saved_self": _in(0), "_saved_other": _in(1)},
     "WhereBackward0": {"_saved_condition": _in(0)},
+    "SoftmaxBackward0": {"_saved_result": _result, "_saved_dim": _slot("dim")},
+    "LogSoftmaxBackward0": {"_saved_result": _result, "_saved_dim": _slot("dim")},
 }
 _NO_SAVED: dict = {}
 

@@ -21,15 +21,11 @@ class ReluBackward0(Node):
     def backward(self, g):
         return (g * gt(self.output(), 0),)
 
-    @property
-    def _saved_result(self):
-        return self.output()
-
 
 def relu(input) -> Tensor:
     d = input._data
     if d.dtype == np.bool_:
-        raise NotImplementedError('"clamp_min_scalar_cpu" not implemented for \'Bool\'')
+        raise NotImplementedError("\"clamp_min_scalar_cpu\" not implemented for 'Bool'")
     # np.where keeps nan (PyTorch's relu(nan) is nan) where np.maximum(d, 0) would too, but is
     # slower; maximum propagates nan, so use it.
     out = _wrap(np.maximum(d, d.dtype.type(0)))
@@ -58,10 +54,6 @@ class SigmoidBackward0(Node):
         r = self.output()
         half = _half_in_float(g, r, lambda gd, rd: gd * (1 - rd) * rd)
         return (half if half is not None else g * (1 - r) * r,)
-
-    @property
-    def _saved_result(self):
-        return self.output()
 
 
 def _sigmoid_array(d):
@@ -95,10 +87,6 @@ class TanhBackward0(Node):
         half = _half_in_float(g, r, lambda gd, rd: gd * (1 - rd * rd))
         return (half if half is not None else g * (1 - r * r),)
 
-    @property
-    def _saved_result(self):
-        return self.output()
-
 
 def tanh(input) -> Tensor:
     return _float_unary(np.tanh, TanhBackward0, input, "output")
@@ -107,7 +95,7 @@ def tanh(input) -> Tensor:
 # Softmax family ---------------------------------------------------------------------------------
 def _not_float(name, d):
     return NotImplementedError(
-        f'"{name}" not implemented for \'{_dt._FROM_NP[d.dtype]._scalar_name}\''
+        f"\"{name}\" not implemented for '{_dt._FROM_NP[d.dtype]._scalar_name}'"
     )
 
 
@@ -146,10 +134,6 @@ class SoftmaxBackward0(Node):
         y = self.output()
         return ((g - (g * y).sum(self.dim, True)) * y,)
 
-    @property
-    def _saved_result(self):
-        return self.output()
-
 
 class LogSoftmaxBackward0(Node):
     __slots__ = ("dim",)
@@ -157,10 +141,6 @@ class LogSoftmaxBackward0(Node):
     def backward(self, g):
         y = self.output()
         return (g - exp(y) * g.sum(self.dim, True),)
-
-    @property
-    def _saved_result(self):
-        return self.output()
 
 
 def _softmax(input, dim, dtype, log):
@@ -389,8 +369,9 @@ class GeluBackwardBackward0(Node):
                 x2 = x * x
                 th = tanh((x + x2 * x * _C_TANH) * _K_TANH)
                 du = (x2 * (3 * _C_TANH) + 1) * _K_TANH
-                second = (1 - th * th) * (du + x * 0.5 * (x * (6 * _K_TANH * _C_TANH)
-                                                             - th * du * du * 2))
+                second = (1 - th * th) * (
+                    du + x * 0.5 * (x * (6 * _K_TANH * _C_TANH) - th * du * du * 2)
+                )
             else:
                 second = exp(x * x * -0.5) * _SQRT_2PI_INV * (2 - x * x)
             dx = gg * g * second

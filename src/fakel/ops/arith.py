@@ -147,14 +147,6 @@ class MulBackward0(Node):
         gb = g * a if nb[0] is not None else None
         return ga, gb
 
-    @property
-    def _saved_self(self):
-        return self._saved[0]
-
-    @property
-    def _saved_other(self):
-        return self._saved[1] if self._saved[1] is not None else self._other_scalar
-
 
 def mul(input, other) -> Tensor:
     if other.__class__ is np.ndarray:  # tensor op ndarray gives a tensor, as in PyTorch
@@ -387,10 +379,6 @@ class PowBackward0(Node):
         if e == 0:
             return (g * 0,)
         return (g * e * pow(x, e - 1),)
-
-    @property
-    def _saved_self(self):
-        return self._saved[0]
 
 
 class PowBackward1(Node):

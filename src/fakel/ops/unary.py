@@ -100,10 +100,6 @@ class ExpBackward0(Node):
     def backward(self, g):
         return (g * self.output(),)
 
-    @property
-    def _saved_result(self):
-        return self.output()
-
 
 def exp(input) -> Tensor:
     return _float_unary(np.exp, ExpBackward0, input, "output")
@@ -113,10 +109,6 @@ class LogBackward0(Node):
     def backward(self, g):
         (x,) = self.saved()
         return (g / x,)
-
-    @property
-    def _saved_self(self):
-        return self._saved[0]
 
 
 def log(input) -> Tensor:
@@ -170,7 +162,6 @@ class ReciprocalBackward0(Node):
 
 def reciprocal(input) -> Tensor:
     return _float_unary(np.reciprocal, ReciprocalBackward0, input, "output")
-
 
 
 _LN2 = float(np.log(2.0))

@@ -310,12 +310,11 @@ def relu6(input) -> Tensor:
 _SQRT_2PI_INV = 1.0 / math.sqrt(2.0 * math.pi)
 _K_TANH = math.sqrt(2.0 / math.pi)
 _C_TANH = 0.044715
-_erf_scalar = np.frompyfunc(math.erf, 1, 1)
-
-
 def erf_array(d):
-    """erf on a float array (math.erf per element: NumPy has no erf, fakel needs no SciPy)."""
-    return np.asarray(_erf_scalar(d), dtype=np.float64).astype(d.dtype, copy=False)
+    """erf on a float array, in its dtype (NumPy has no erf; ops/trig.py has a vectorised one)."""
+    from .trig import _erf64
+
+    return _erf64(d).astype(d.dtype, copy=False)
 
 
 def _check_approximate(approximate):

@@ -2,8 +2,8 @@
 
 Run ``python benchmarks/run.py`` from the repository root (``--quick`` for a smoke run of about 15
 seconds, ``--markdown`` for the table alone, ``--only GROUP`` to run one group: seed, adam, tiny,
-matmul or import). ratio = fakel time / PyTorch time: below 1 fakel is faster. Nothing here
-asserts a time.
+matmul, optim, deep, mlp, cnn, index or import). ratio = fakel time / PyTorch time: below 1
+fakel is faster. Nothing here asserts a time.
 """
 
 from __future__ import annotations
@@ -309,6 +309,64 @@ def bench_matmul(cfg: Config) -> list[Row]:
     return rows
 
 
+# 4b. Optimizer step on MLP-sized parameters (784-256-128-10: weights and biases, 235k floats) -----
+
+MLP_SHAPES = [(256, 784), (256,), (128, 256), (128,), (10, 128), (10,)]
+
+
+def optim_setup(lib, name: str, kw: dict):
+    rng = np.random.default_rng(0)
+    params = []
+    for shape in MLP_SHAPES:
+        p = lib.tensor(rng.standard_normal(shape, dtype=np.float32) * 0.05, requires_grad=True)
+        p.grad = lib.tensor(rng.standard_normal(shape, dtype=np.float32) * 0.01)
+        params.append(p)
+    return getattr(lib.optim, name)(params, **kw), params
+
+
+def bench_optim(cfg: Config) -> list[Row]:
+    rows = []
+    cases = [
+        ("SGD", dict(lr=0.01, momentum=0.9)),
+        ("Adam", dict(lr=1e-3)),
+        ("AdamW", dict(lr=1e-3)),
+        ("RMSprop", dict(lr=1e-3)),
+    ]
+    for name, kw in cases if not cfg.quick else cases[:2]:
+        fopt, fparams = optim_setup(fakel, name, kw)
+        topt, tparams = optim_setup(torch, name, kw)
+        for _ in range(5):
+            fopt.step()
+            topt.step()
+        agree = _agree({"fakel": fparams[0].detach().numpy(), "torch": tparams[0].detach().numpy()})
+        times = compare({"fakel": fopt.step, "torch": topt.step}, cfg)
+        label = f"{name}({', '.join(f'{k}={v}' for k, v in kw.items())}).step(), MLP params"
+        rows.append(Row(label + " (235k float32)", "us", times, 1.5, agree))
+    return rows
+
+
+# 4c. Advanced indexing with a gradient ---------------------------------------------------------
+
+
+def index_backward(x, idx):
+    x.grad = None
+    x[idx].sum().backward()
+
+
+def bench_index(cfg: Config) -> list[Row]:
+    rng = np.random.default_rng(0)
+    xv = rng.standard_normal((10000, 100), dtype=np.float32)
+    iv = rng.integers(0, 10000, 1000)
+    fx, tx = fakel.tensor(xv, requires_grad=True), torch.tensor(xv, requires_grad=True)
+    fi, ti = fakel.tensor(iv), torch.tensor(iv)
+    times = compare(
+        {"fakel": lambda: index_backward(fx, fi), "torch": lambda: index_backward(tx, ti)}, cfg
+    )
+    agree = _agree({"fakel": fx.grad.numpy(), "torch": tx.grad.numpy()})
+    return [Row("(10000, 100) float32 x[idx].sum().backward(), 1000 int64 indices", "us", times,
+                1.5, agree)]
+
+
 # 5. Import time ---------------------------------------------------------------------------------
 
 
@@ -453,7 +511,109 @@ def header(cfg: Config, load: tuple[float, float]) -> str:
     )
 
 
-BENCHES = (bench_seed, bench_adam, bench_tiny, bench_matmul, bench_import)
+# 6. Backward through deep graphs (the engine's cost per node) --------------------------------
+
+
+def _deep_chain(lib, n: int):
+    x = lib.ones(4, dtype=lib.float64, requires_grad=True)  # float32 sin drifts over 100k ops
+    y = x
+    for i in range(n):
+        y = y.sin() if i % 2 else y * 1.0001  # alternate: one node that saves, one that does not
+    return x, y.sum()
+
+
+def bench_deep(cfg: Config) -> list[Row]:
+    """Backward alone (the graph is built outside the timed region), per node of the chain: the
+    10k and 100k rows agree when the engine's time is linear in the graph's size."""
+    rows = []
+    for n in (10_000, 100_000):
+        best: dict[str, float] = {}
+        results = {}
+        for _ in range(max(2, cfg.rounds // 2)):
+            for name, lib in (("fakel", fakel), ("torch", torch)):
+                x, out = _deep_chain(lib, n)
+                gc.collect()
+                start = time.perf_counter()
+                out.backward()
+                elapsed = (time.perf_counter() - start) / n
+                best[name] = min(best.get(name, elapsed), elapsed)
+                results[name] = x.grad.numpy()
+                del x, out
+        rows.append(Row(f"backward of a {n // 1000}k-op chain, per op", "us", best, None,
+                        _agree(results)))
+    return rows
+
+
+# 7. A small CNN training step (fakel.nn convolution, pooling, linear; SGD) ----------------------
+
+
+def _cnn(lib):
+    nn = lib.nn
+    return nn.Sequential(
+        nn.Conv2d(1, 8, 3), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Conv2d(8, 16, 3), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Flatten(), nn.Linear(16 * 5 * 5, 10),
+    )
+
+
+def _train_step(lib, model, opt, x, y):
+    opt.zero_grad()
+    loss = lib.nn.functional.cross_entropy(model(x), y)
+    loss.backward()
+    opt.step()
+    return loss
+
+
+def _paired(make, shapes_x, classes, lr, momentum=0.0):
+    """The same model (torch's initial weights copied into fakel), data and optimizer in both."""
+    rng = np.random.default_rng(0)
+    xv = rng.standard_normal(shapes_x, dtype=np.float32)
+    yv = rng.integers(0, classes, shapes_x[0])
+    tm = make(torch)
+    fm = make(fakel)
+    fm.load_state_dict({k: fakel.tensor(v.numpy()) for k, v in tm.state_dict().items()})
+    args = {}
+    for name, lib, model in (("torch", torch, tm), ("fakel", fakel, fm)):
+        opt = lib.optim.SGD(model.parameters(), lr=lr, momentum=momentum)
+        args[name] = (lib, model, opt, lib.tensor(xv), lib.tensor(yv))
+    return args
+
+
+def bench_cnn(cfg: Config) -> list[Row]:
+    """Two Conv2d + ReLU + MaxPool2d blocks and a Linear on a batch of 64 1x28x28 images:
+    forward, backward and an SGD step, float32. Both models start from torch's weights."""
+    args = _paired(_cnn, (64, 1, 28, 28), 10, lr=0.01)
+    losses = {name: [_train_step(*a).item() for _ in range(3)] for name, a in args.items()}
+    times = compare({name: lambda a=a: _train_step(*a) for name, a in args.items()}, cfg)
+    return [Row("small CNN step (2 conv + pool + linear, batch 64 of 1x28x28), fwd+bwd+SGD",
+                "ms", times, 2.0, _agree(losses, rtol=1e-4))]
+
+
+# 8. MLP training throughput (784-256-128-10, batch 128, SGD momentum, cross-entropy) -----------
+
+
+def _mlp(lib):
+    nn = lib.nn
+    return nn.Sequential(
+        nn.Linear(784, 256), nn.ReLU(), nn.Linear(256, 128), nn.ReLU(), nn.Linear(128, 10)
+    )
+
+
+def bench_mlp(cfg: Config) -> list[Row]:
+    """One training step of an MNIST-sized MLP: forward, cross-entropy, backward, SGD with
+    momentum, float32. Throughput is 128 samples / step time; the target is 0.9x PyTorch's
+    throughput, i.e. a time ratio of at most 1/0.9."""
+    args = _paired(_mlp, (128, 784), 10, lr=0.01, momentum=0.9)
+    losses = {name: [_train_step(*a).item() for _ in range(3)] for name, a in args.items()}
+    times = compare({name: lambda a=a: _train_step(*a) for name, a in args.items()}, cfg)
+    return [Row("MLP 784-256-128-10 training step (batch 128, SGD momentum, cross-entropy)",
+                "ms", times, 1.11, _agree(losses, rtol=1e-4))]
+
+
+BENCHES = (
+    bench_seed, bench_adam, bench_tiny, bench_matmul, bench_optim, bench_deep, bench_mlp,
+    bench_cnn, bench_index, bench_import,
+)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -463,7 +623,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--only",
         default="",
-        help="run only the groups whose name contains this: seed, adam, tiny, matmul, import",
+        help="run only the groups whose name contains this: seed, adam, tiny, matmul, optim, deep, "
+        "mlp, cnn, index, import",
     )
     args = parser.parse_args(argv)
     cfg = QUICK if args.quick else FULL

@@ -51,7 +51,7 @@ def accuracy(model: nn.Module, x, y) -> float:
     return (pred == y).float().mean().item()
 
 
-def main(argv=None) -> float:
+def main(argv=None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--epochs", type=int, default=20)
     parser.add_argument("--batch-size", type=int, default=64)
@@ -106,7 +106,7 @@ def main(argv=None) -> float:
     print(f"final loss: {history['loss'][-1]:.4f}")
     print(f"test accuracy: {test_acc:.4f} (reloaded from {path})")
     print(f"plot: {plot_path}")
-    return test_acc
+    return {"final_test_acc": test_acc, **history}
 
 
 def plot(history: dict, path: str) -> None:

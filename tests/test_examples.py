@@ -17,7 +17,7 @@ def _load(name: str, source: str):
 
 def test_digits_reaches_95_percent_and_round_trips(tmp_path, capsys):
     digits = _load("digits_fakel", (ROOT / "examples" / "digits.py").read_text())
-    acc = digits.main(["--epochs", "12", "--out", str(tmp_path), "--quiet"])
+    acc = digits.main(["--epochs", "12", "--out", str(tmp_path), "--quiet"])["final_test_acc"]
     out = capsys.readouterr().out
     assert acc >= 0.95, out
     assert "library: fakel" in out
@@ -30,3 +30,18 @@ def test_digits_reaches_95_percent_and_round_trips(tmp_path, capsys):
     model.load_state_dict(state)
     for k, v in model.state_dict().items():
         assert (v == state[k]).all()
+
+
+def test_digits_on_pytorch_follows_the_same_trajectory(tmp_path):
+    """The same script on PyTorch (one import changed): same initial weights, same shuffled
+    batches, so the per-epoch losses agree to float32 rounding."""
+    source = (ROOT / "examples" / "digits.py").read_text()
+    on_torch = source.replace("import fakel as torch  #", "import torch  #")
+    assert on_torch != source
+    args = ["--epochs", "3", "--quiet"]
+    f = _load("digits_fakel", source).main(args + ["--out", str(tmp_path / "f")])
+    t = _load("digits_torch", on_torch).main(args + ["--out", str(tmp_path / "t")])
+    for key in ("loss", "train_acc", "test_acc"):
+        assert len(f[key]) == len(t[key]) == 3
+        for a, b in zip(f[key], t[key]):
+            assert abs(a - b) <= 1e-4 * max(1.0, abs(b)), (key, f[key], t[key])

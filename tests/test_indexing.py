@@ -57,7 +57,7 @@ def test_read_values_nodes_and_gradients(name):
     t, f = results["torch"], results["fakel"]
     assert f[0] == t[0] and f[1] == t[1]
     np.testing.assert_allclose(f[2], t[2])
-    np.testing.assert_allclose(f[3], t[3])  # repeated indices accumulate
+    np.testing.assert_allclose(f[3], t[3], rtol=1e-5, atol=1e-7)  # repeats accumulate
 
 
 SETS = {
@@ -174,14 +174,3 @@ def test_integer_then_array_index_order_like_pytorch():
             x[key] = lib.tensor(np.arange(np.prod(tuple(results[0][0]))).reshape(results[0][0]))
             values.append(x.tolist())
         assert values[0] == values[1]
-
-
-def test_writes_into_views_that_would_need_copyslices_refuse():
-    # Documented gap: PyTorch rebases the base through CopySlices; fakel refuses rather than
-    # silently dropping the graph, and leaves the tensor as it was.
-    w = fakel.ones(2, requires_grad=True)
-    a = fakel.zeros(3)
-    for op in (lambda: a[1:].add_(w), lambda: a[1:].copy_(w), lambda: a[1:].__setitem__(0, w[0])):
-        with pytest.raises(NotImplementedError, match="view of a tensor that is part of a graph"):
-            op()
-    assert a.tolist() == [0.0, 0.0, 0.0] and a._version == 0 and a.grad_fn is None

@@ -11,10 +11,6 @@ from ._common import attach, needs_grad
 from .shape import _view_of, unsqueeze
 
 _FULL = slice(None)
-_VIEW_IN_GRAPH = (
-    "in-place operations on a view of a tensor that is part of a graph are not implemented "
-    "in fakel yet"
-)
 _ZERO_DIM = ("invalid index of a 0-dim tensor. Use `tensor.item()` in Python or "
              "`tensor.item<T>()` in C++ to convert a 0-dim tensor to a number")
 
@@ -33,16 +29,16 @@ class SelectBackwardBackward0(_Embed):
     __slots__ = ()
 
 
-class IndexPutBackward0(_Embed):
-    __slots__ = ()
+# The double backward of an advanced read (PyTorch's index_put into zeros).
+_IndexPutEmbed = type("IndexPutBackward0", (_Embed,), {"__slots__": ()})
 
 
 def _embed(g, shape, key, accumulate, node_cls=SelectBackwardBackward0):
     d = g._data
-    z = np.zeros(shape, dtype=d.dtype) if type(d) is np.ndarray else _zeros_like_dev(d, shape)
     if accumulate:
-        np.add.at(z, key, d)
+        z = add_at_zeros(shape, key, d)
     else:
+        z = np.zeros(shape, dtype=d.dtype) if type(d) is np.ndarray else _zeros_dev(d, shape)
         z[key] = d
     out = _wrap(z)
     if g._requires_grad and _state.enabled:
@@ -52,10 +48,120 @@ def _embed(g, shape, key, accumulate, node_cls=SelectBackwardBackward0):
     return out
 
 
-def _zeros_like_dev(d, shape):
+def _zeros_dev(d, shape):
     from .. import _backend
 
     return _backend.xp(_backend.device_of(d)).zeros(shape, dtype=d.dtype)
+
+
+def add_at_zeros(shape, key, d):
+    """An array of zeros of ``shape`` with ``d`` added at NumPy index ``key``, positions that
+    repeat summed: np.add.at's result, by sorting instead of its per-element loop."""
+    if type(d) is not np.ndarray or not shape:
+        z = np.zeros(shape, dtype=d.dtype) if type(d) is np.ndarray else _zeros_dev(d, shape)
+        np.add.at(z, key, d)
+        return z
+    dims = _key_dims(key, len(shape))
+    if dims is None:  # None or bool scalars in the key: the general (slow) path
+        z = np.zeros(shape, dtype=d.dtype)
+        np.add.at(z, key, d)
+        return z
+    arrays, adv = [], []
+    for dim, k in dims:
+        if k.dtype == np.bool_:
+            arrays.extend(np.nonzero(k))
+            adv.extend(range(dim, dim + k.ndim))
+        else:
+            arrays.append(k)
+            adv.append(dim)
+    if not arrays:  # only slices: no position repeats
+        z = np.zeros(shape, dtype=d.dtype)
+        z[key] = d
+        return z
+    arrays = np.broadcast_arrays(*arrays)
+    bshape = arrays[0].shape
+    sizes = [shape[a] for a in adv]
+    rows = np.ravel_multi_index(tuple(np.where(a < 0, a + n, a) for a, n in zip(arrays, sizes)),
+                                sizes) if len(arrays) > 1 else np.where(
+        arrays[0] < 0, arrays[0] + sizes[0], arrays[0])
+    rest = [i for i in range(len(shape)) if i not in adv]
+    # In NumPy's result the broadcast index dims sit where the first index array was when the
+    # arrays are adjacent, else first: move them to the front.
+    nb = len(bshape)
+    first = adv[0] if _adjacent(dims) else 0
+    g = np.broadcast_to(d, _result_shape(shape, rest, bshape, first))
+    if first:
+        g = np.moveaxis(g, tuple(range(first, first + nb)), tuple(range(nb)))
+    rshape = tuple(shape[i] for i in rest)
+    rows = rows.reshape(-1)
+    g = g.reshape((rows.size,) + rshape)
+    n_rows = 1
+    for s in sizes:
+        n_rows *= s
+    z = np.zeros((n_rows,) + rshape, dtype=d.dtype)
+    if rows.size:
+        order = np.argsort(rows, kind="stable")
+        sorted_rows = rows[order]
+        new = np.empty(rows.size, dtype=bool)
+        new[0] = True
+        np.not_equal(sorted_rows[1:], sorted_rows[:-1], out=new[1:])
+        if new.all():
+            z[rows] = g
+        else:
+            starts = np.flatnonzero(new)
+            g = g[order]
+            rank = np.arange(rows.size) - starts[np.cumsum(new) - 1]  # k-th repeat of a row
+            top = int(rank.max())
+            if top <= 16:
+                # Few repeats (the usual case): one vectorised write per repeat level, which
+                # also sums in PyTorch's order (first occurrence first).
+                first = rank == 0
+                z[sorted_rows[first]] = g[first]
+                for k in range(1, top + 1):
+                    level = rank == k
+                    z[sorted_rows[level]] += g[level]
+            else:
+                z[sorted_rows[starts]] = np.add.reduceat(g, starts, axis=0)
+    z = z.reshape(tuple(sizes) + rshape)
+    perm = adv + rest
+    inverse = [0] * len(perm)
+    for i, p in enumerate(perm):
+        inverse[p] = i
+    return z.transpose(inverse)
+
+
+def _key_dims(key, ndim):
+    """[(dim, index array)] for a key of index arrays, full slices and one Ellipsis; None if
+    the key holds anything else."""
+    out = []
+    n_used = sum(1 if not isinstance(k, np.ndarray) or k.dtype != np.bool_ else k.ndim
+                 for k in key if k is not Ellipsis)
+    dim = 0
+    for k in key:
+        if k is Ellipsis:
+            dim += ndim - n_used
+        elif isinstance(k, np.ndarray):
+            out.append((dim, k))
+            dim += k.ndim if k.dtype == np.bool_ else 1
+        elif isinstance(k, slice) and k == _FULL:
+            dim += 1
+        else:
+            return None
+    return out
+
+
+def _adjacent(dims):
+    end = None
+    for dim, k in dims:
+        if end is not None and dim != end:
+            return False
+        end = dim + (k.ndim if k.dtype == np.bool_ else 1)
+    return True
+
+
+def _result_shape(shape, rest, bshape, first):
+    rshape = [shape[i] for i in rest]
+    return tuple(rshape[:first]) + tuple(bshape) + tuple(rshape[first:])
 
 
 def _read(g, key):
@@ -83,7 +189,7 @@ class IndexBackward0(Node):
     __slots__ = ("_shape", "_key")
 
     def backward(self, g):
-        return (_embed(g, self._shape, self._key, True, IndexPutBackward0),)
+        return (_embed(g, self._shape, self._key, True, _IndexPutEmbed),)
 
 
 class AliasBackward0(Node):
@@ -113,7 +219,7 @@ def _select(cur, pos, i, orig):
     size = cur._data.shape[pos]
     if i < -size or i >= size:
         raise IndexError(f"index {i} is out of bounds for dimension {orig} with size {size}")
-    key = (_FULL,) * pos + (i,)
+    key = (_FULL,) * pos + (i, Ellipsis)  # the Ellipsis makes NumPy return a 0-d view
     return _view_step(cur, SelectBackward0, key, cur._data[key])
 
 
@@ -146,7 +252,7 @@ def getitem(input, index) -> Tensor:
     key = index if isinstance(index, tuple) else (index,)
     for x in key:
         _check_entry(x)
-    if any(isinstance(x, bool) for x in key):
+    if any(isinstance(x, bool) or _is_nd_mask(x) for x in key):
         return _advanced(input, key)
     if any(_is_advanced(x) for x in key):
         # PyTorch first applies the integers, slices and None, then the index arrays to what
@@ -163,6 +269,11 @@ def getitem(input, index) -> Tensor:
         if input._requires_grad and _state.enabled:
             attach(cur, AliasBackward0(), input)
     return cur
+
+
+def _is_nd_mask(x):
+    """A bool mask that covers other than one dim (NumPy's own rules then apply)."""
+    return isinstance(x, Tensor) and x._data.dtype == np.bool_ and x._data.ndim != 1
 
 
 def _is_int_index(x):
@@ -268,35 +379,18 @@ def _advanced(input, key):
     return out
 
 
-class CopySlices(Node):
-    """setitem on a tensor in the graph: the region written gets the value's gradient."""
+class IndexPutBackward0(Node):
+    """index_put_ (setitem with index arrays or masks): the elements written get the value's
+    gradient (summed where the value was broadcast), the rest keep the tensor's own."""
 
-    __slots__ = ("_key", "_vshape")
-
-    def name(self) -> str:
-        return "torch::autograd::CopySlices"
+    __slots__ = ("_key",)
 
     def backward(self, g):
-        nb, nv = self.next_functions
-        gb = None
-        if nb[0] is not None:
-            gb = g * _wrap(_mask(g._data.shape, self._key, g._data.dtype))
-        gv = None
-        if nv[0] is not None:
-            part = _read(g, self._key)
-            gv = part.sum_to_size(self._vshape) if self._vshape != () else part.sum()
-        return gb, gv
-
-
-class _IndexPutSetItem(CopySlices):
-    __slots__ = ()
-
-    def name(self) -> str:
-        return "IndexPutBackward0"
-
-
-# setitem with index arrays or masks is PyTorch's index_put_: same gradients, its node name.
-IndexPutSetItemBackward = type("IndexPutBackward0", (_IndexPutSetItem,), {"__slots__": ()})
+        ns, nv = self.next_functions
+        gs = None
+        if ns[0] is not None:
+            gs = g * _wrap(_mask(g._data.shape, self._key, g._data.dtype))
+        return gs, (_read(g, self._key) if nv[0] is not None else None)
 
 
 def _mask(shape, key, dtype):
@@ -306,93 +400,113 @@ def _mask(shape, key, dtype):
 
 
 def setitem(input, index, value) -> None:
-    from .inplace import check_inplace
-
+    """``input[index] = value`` as PyTorch runs it: the integers, slices and None make a view,
+    which ``value`` is copied into (fill_ for a number or 0-d tensor); index arrays and masks
+    then go through index_put_ on that view. Written into a view, the base's history becomes a
+    CopySlices (see ops/inplace.py)."""
+    v = _value_tensor(input, value)
+    if index is False:
+        return
     key = index if isinstance(index, tuple) else (index,)
     for x in key:
         _check_entry(x)
-    d = input._data
-    if input._requires_grad and input._grad_fn is None and needs_grad(input):
-        raise RuntimeError(
-            "a view of a leaf Variable that requires grad is being used in an in-place operation."
+    if index is True:
+        return _copy_to(unsqueeze(input, 0), v)
+    if any(isinstance(x, bool) or _is_nd_mask(x) for x in key):
+        return _index_put(input, key, v)
+    if any(_is_advanced(x) for x in key):
+        basic = tuple(slice(None) if _is_advanced(x) else x for x in key)
+        rest = tuple(
+            x if _is_advanced(x) or x is Ellipsis else slice(None)
+            for x in key if not _is_int_index(x)
         )
-    check_inplace(input)
-    if input._base is not None and needs_grad(value):
-        raise NotImplementedError(_VIEW_IN_GRAPH)
-    advanced = any(_is_advanced(x) for x in key)
-    if advanced and any(_is_int_index(x) for x in key):
-        # PyTorch's order: the integers select first, then the index arrays apply (see getitem).
-        if needs_grad(input, value):
-            raise NotImplementedError(
-                "setitem mixing integer and array indices inside a graph is not implemented "
-                "in fakel yet"
-            )
-        basic = _basic_key(tuple(slice(None) if _is_advanced(x) else x for x in key), d)
-        rest = tuple(x if _is_advanced(x) or x is Ellipsis else slice(None)
-                     for x in key if not _is_int_index(x))
-        d, key = d[basic], rest
-    nk = _np_key(key, d.shape) if advanced else _basic_key(key, d)
-    v = value._data if isinstance(value, Tensor) else value
-    _check_value_shape(np.shape(v), d[nk].shape)
-    try:
+        return _index_put(_basic(input, basic, False), rest, v)
+    _copy_to(_basic(input, key, False), v)
+
+
+def _value_tensor(input, value):
+    if isinstance(value, Tensor):
+        return value
+    if isinstance(value, (bool, int, float, np.bool_, np.integer, np.floating)):
         with np.errstate(invalid="ignore", over="ignore"):
-            d[nk] = v
+            return _wrap(np.asarray(value).astype(input._data.dtype))
+    if isinstance(value, complex):
+        raise RuntimeError(
+            f"value cannot be converted to type {_C_TYPE.get(input._data.dtype.name, 'float')} "
+            "without overflow"
+        )
+    raise TypeError(f"can't assign a {type(value).__name__} to a {input.type()}")
+
+
+_C_TYPE = {"float32": "float", "float64": "double", "float16": "at::Half", "int64": "int64_t",
+           "int32": "int", "int16": "int16_t", "int8": "int8_t", "uint8": "uint8_t",
+           "bool": "bool"}
+
+
+def _copy_to(dst, v):
+    """PyTorch's copy_to: copy_ when the shapes agree, fill_ from a 0-d value, else the value
+    without its leading 1s, expanded to the destination."""
+    from .inplace import copy_, fill_
+    from .shape import expand, view
+
+    ds, vs = dst._data.shape, v._data.shape
+    if ds == vs:
+        copy_(dst, v)
+    elif not vs:
+        fill_(dst, v)
+    else:
+        k = 0
+        while k < len(vs) and vs[k] == 1:
+            k += 1
+        v = view(v, vs[k:])
+        if vs[k:] != ds:
+            v = expand(v, ds)
+        copy_(dst, v)
+
+
+def _index_put(target, key, v):
+    """index_put_ of ``v`` at ``key`` (index arrays, masks, full slices) into ``target``."""
+    from .inplace import check_inplace, link, rebase
+
+    check_inplace(target, v, overlap=False)
+    d = target._data
+    if 0 in d.strides and any(s == 0 and n > 1 for n, s in zip(d.shape, d.strides)):
+        import warnings
+
+        warnings.warn(
+            "Use of index_put_ on expanded tensors is deprecated. Please clone() the tensor "
+            "before performing this operation. This also applies to advanced indexing e.g. "
+            "tensor[indices] = tensor", UserWarning, stacklevel=3)
+    if v._data.dtype != d.dtype:
+        raise RuntimeError(
+            "Index put requires the source and destination dtypes match, got "
+            f"{target.dtype._scalar_name} for the destination and {v.dtype._scalar_name} for the "
+            "source."
+        )
+    nk = _np_key(key, d.shape)
+    vs = v._data.shape
+    k = 0
+    while k < len(vs) and vs[k] == 1:
+        k += 1
+    if k:
+        from .shape import view
+
+        v = view(v, vs[k:])
+    vd = v._data
+    try:
+        d[nk] = vd
     except IndexError as e:
         raise IndexError(str(e).replace("axis", "dimension")) from None
     except ValueError:
-        target = d[nk].shape
         raise RuntimeError(
-            f"shape mismatch: value tensor of shape [{', '.join(map(str, np.shape(v)))}] cannot "
-            f"be broadcast to indexing result of shape [{', '.join(map(str, target))}]"
+            f"shape mismatch: value tensor of shape [{', '.join(map(str, vd.shape))}] cannot "
+            f"be broadcast to indexing result of shape [{', '.join(map(str, d[nk].shape))}]"
         ) from None
-    input._vc[0] += 1
-    if needs_grad(input, value) and d.dtype.kind == "f":
-        node = IndexPutSetItemBackward() if advanced else CopySlices()
+    target._vc[0] += 1
+    if d.dtype.kind == "f" and needs_grad(target, v):
+        node = IndexPutBackward0()
         node._key = nk
-        node._vshape = value._data.shape if isinstance(value, Tensor) else ()
-        attach(input, node, input, value)
-
-
-def _check_value_shape(vshape, target):
-    """PyTorch expands the value to the indexed region: its message when that fails."""
-    while len(vshape) > len(target) and vshape[0] == 1:
-        vshape = vshape[1:]
-    lead = len(target) - len(vshape)
-    for i, s in enumerate(vshape):
-        t = target[lead + i] if lead + i >= 0 else None
-        if t is not None and s != t and s != 1:
-            raise RuntimeError(
-                f"The expanded size of the tensor ({t}) must match the existing size ({s}) at "
-                f"non-singleton dimension {lead + i}.  Target sizes: "
-                f"[{', '.join(map(str, target))}].  Tensor sizes: [{', '.join(map(str, vshape))}]"
-            )
-
-
-def _basic_key(key, d):
-    """Bounds-checked NumPy key for basic indexing (PyTorch's IndexError text)."""
-    consumed = sum(1 for x in key if x is not None and x is not Ellipsis)
-    if consumed > d.ndim:
-        if d.ndim == 0:
-            raise IndexError(_ZERO_DIM)
-        raise IndexError(f"too many indices for tensor of dimension {d.ndim}")
-    pos = 0
-    for x in key:
-        if x is Ellipsis:
-            pos += d.ndim - consumed
-        elif x is None:
-            continue
-        else:
-            if isinstance(x, (int, np.integer)) or isinstance(x, Tensor):
-                i = int(x)
-                size = d.shape[pos]
-                if i < -size or i >= size:
-                    raise IndexError(
-                        f"index {i} is out of bounds for dimension {pos} with size {size}"
-                    )
-            elif isinstance(x, slice):
-                _check_step(x)
-            pos += 1
-    return tuple(int(x) if isinstance(x, Tensor) else x for x in key)
+        rebase(target, link(node, target, v))
 
 
 def nonzero(input, *, as_tuple=False):

@@ -10,13 +10,14 @@ from ..autograd.grad_mode import _state
 from ..autograd.graph import Node
 from ._common import (
     attach,
+    edge,
     needs_grad,
     prepare2,
     result_dtype,
 )
 from .arith import add, div, floor_divide, mul, pow, remainder, sub
 from .compare import clamp
-from .indexing import _VIEW_IN_GRAPH
+from .shape import positions, regenerate, view_grad_fn
 from .unary import neg
 
 
@@ -117,35 +118,160 @@ def _cast(data, dtype):
 
 
 # In-place ---------------------------------------------------------------------------------------
-def check_inplace(t):
-    """PyTorch's refusals for writing into ``t``; returns nothing."""
-    if t._requires_grad and _grad_on():
-        if t._grad_fn is None:
+_OVERLAP = (
+    "unsupported operation: more than one element of the written-to tensor refers to a single "
+    "memory location. Please clone() the tensor before performing the operation."
+)
+_NO_GRAD_VIEW = (
+    "A view was created in no_grad mode and is being modified inplace with grad mode enabled. "
+    "Given that this use case is ambiguous and error-prone, it is forbidden. You can clarify your "
+    "code by moving both the view and the inplace either both inside the no_grad block (if you "
+    "don't want the inplace to be tracked) or both outside (if you want the inplace to be "
+    "tracked)."
+)
+_INFERENCE_INPLACE = (
+    "Inplace update to inference tensor outside InferenceMode is not allowed.You can make a "
+    "clone to get a normal tensor before doing inplace update.See "
+    "https://github.com/pytorch/rfcs/pull/17 for more details."
+)
+
+
+def check_inplace(t, *others, overlap: bool = True):
+    """PyTorch's refusals for writing into ``t`` (``others``: the op's other inputs, which
+    decide whether the write is recorded). ``overlap=False`` for the ops PyTorch lets write
+    into an expanded tensor (fill_ with a number, zero_, index_fill_, masked_fill_,
+    index_put_)."""
+    if t._vc.__class__ is not list and not _state.inference:  # an inference tensor
+        raise RuntimeError(_INFERENCE_INPLACE)
+    base = t._base
+    if _state.enabled:
+        if base is not None:
+            if t._vattr != t._vc[0]:
+                view_grad_fn(t)  # bring a stale view's history up to date first
+            rg = t._requires_grad or base._requires_grad
+            if rg or _any_requires_grad(others):
+                if not t._vgrad:
+                    raise RuntimeError(_NO_GRAD_VIEW)
+                if rg and base._grad_fn is None:
+                    raise RuntimeError(
+                        "a view of a leaf Variable that requires grad is being used in an "
+                        "in-place operation."
+                    )
+        elif t._requires_grad and t._grad_fn is None:
             raise RuntimeError(
                 "a leaf Variable that requires grad is being used in an in-place operation."
             )
-    b = t._base
-    if b is not None and b._requires_grad and _grad_on():
-        if b._grad_fn is None:
-            raise RuntimeError(
-                "a view of a leaf Variable that requires grad is being used in an in-place "
-                "operation."
-            )
-        raise NotImplementedError(_VIEW_IN_GRAPH)
     if not t._data.flags.writeable:
-        raise RuntimeError(
-            "unsupported operation: more than one element of the written-to tensor refers to a "
-            "single memory location. Please clone() the tensor before performing the operation."
-        )
+        _make_writable(t, overlap)
+
+
+def _any_requires_grad(xs):
+    for x in xs:
+        if isinstance(x, Tensor) and x.requires_grad:
+            return True
+    return False
+
+
+class _Alias:
+    """Hands NumPy an array interface: a writable alias of memory a read-only view shows."""
+
+    __slots__ = ("__array_interface__", "_keep")
+
+
+def _make_writable(t, overlap):
+    """Views of an expanded tensor are read-only NumPy arrays: refuse a write where elements
+    share memory (as PyTorch), else swap in a writable alias of the same memory."""
+    d = t._data
+    if overlap:
+        for n, s in zip(d.shape, d.strides):
+            if s == 0 and n > 1:
+                raise RuntimeError(_OVERLAP)
+    if d.__class__ is not np.ndarray:
+        return
+    iface = dict(d.__array_interface__)
+    iface["data"] = (iface["data"][0], False)
+    alias = _Alias()
+    alias.__array_interface__, alias._keep = iface, d
+    t._data = np.asarray(alias)
 
 
 def _grad_on():
     return _state.enabled
 
 
-def _inplace(t, result):
+class CopySlices(Node):
+    """The base's grad_fn after an in-place op wrote into one of its views: the op's own node
+    (``_fn``) handles the view's elements, the rest of the base's gradient passes through."""
+
+    __slots__ = ("_fn", "_root", "_view")
+
+    def name(self) -> str:
+        return "torch::autograd::CopySlices"
+
+    def _release(self) -> None:
+        self._fn._release()
+
+    def backward(self, g):
+        root, view = self._root, self._view
+        pos = positions(root, view)
+        fn = self._fn
+        if _state.enabled:  # create_graph: the same steps in differentiable ops
+            from .indexing import _embed, _mask, _read
+
+            key = np.unravel_index(pos, root.shape) if root.ndim else ()
+            res = fn.backward(_read(g, key))
+        else:
+            gd = g._data
+            res = fn.backward(_wrap(np.ascontiguousarray(gd).reshape(-1)[pos]))
+        if not isinstance(res, tuple):
+            res = (res,)
+        r0 = res[0]
+        if r0 is not None and r0._data.shape != view.shape:
+            r0 = r0.sum_to_size(view.shape) if r0._data.ndim > view.ndim else r0.expand(
+                view.shape)
+        gb = None
+        if self.next_functions[0][0] is not None:
+            if _state.enabled:
+                gb = g * _wrap(_mask(root.shape, key, g._data.dtype))
+                if r0 is not None:
+                    gb = gb + _embed(r0, root.shape, key, False)
+            else:
+                out = np.array(gd, dtype=gd.dtype, order="C")
+                out.reshape(-1)[pos] = 0 if r0 is None else r0._data
+                gb = _wrap(out)
+        return (gb,) + tuple(res[1:])
+
+
+def link(node, *inputs):
+    """Give ``node`` its edges (as attach does) without making it any tensor's grad_fn yet."""
+    node.next_functions = tuple([edge(x) for x in inputs])
+    return node
+
+
+def rebase(t, node):
+    """PyTorch's rebase_history: ``node`` (whose first input is ``t``) becomes the history of
+    ``t``. Written through a view, the base's history becomes a CopySlices around ``node`` and
+    the view's a fresh AsStridedBackward0 into it."""
+    d = t._data
+    node._oshape, node._odtype = d.shape, d.dtype
+    root = t._base
+    if root is None:
+        t._grad_fn = node
+        t._requires_grad = True
+        return
+    cs = CopySlices()
+    cs._fn, cs._root, cs._view = node, root._data, d
+    cs.next_functions = (edge(root),) + tuple(node.next_functions[1:])
+    rd = root._data
+    cs._oshape, cs._odtype = rd.shape, rd.dtype
+    root._grad_fn = cs
+    root._requires_grad = True
+    regenerate(t)
+
+
+def _inplace(t, result, overlap: bool = True):
     """Write ``result`` (a tensor computed out of place) into ``t`` and rebase its history."""
-    check_inplace(t)
+    check_inplace(t, result, overlap=overlap)
     rd = result._data
     if rd.dtype != t._data.dtype:
         if _dt._FROM_NP[rd.dtype].category > _dt._FROM_NP[t._data.dtype].category:
@@ -163,18 +289,12 @@ def _inplace(t, result):
                 f"shape [{', '.join(map(str, rd.shape))}]"
             ) from None
     node = result._grad_fn
-    if node is not None and t._base is not None:
-        # Writing a graph into a view would have to rebase the base too (PyTorch's CopySlices).
-        raise NotImplementedError(_VIEW_IN_GRAPH)
     if node is not None and node._saved:
         _keep_original(node, t)
     t._data[...] = rd
     t._vc[0] += 1
     if node is not None:
-        # The in-place op's node takes over: the tensor's history now ends in it.
-        node._odtype = t._data.dtype
-        t._grad_fn = result._grad_fn
-        t._requires_grad = True
+        rebase(t, node)  # the in-place op's node takes over the tensor's history
     return t
 
 
@@ -184,12 +304,14 @@ def _keep_original(node, t):
     tensor itself, so backward raises PyTorch's version error."""
     saved = node._saved
     if saved[0] is t:
-        node._saved = (_wrap(t._data.copy()),) + saved[1:]
+        # A clone in the graph (as PyTorch's self.clone()), so double backward sees the old
+        # value's own history.
+        node._saved = (clone(t),) + saved[1:]
         node._versions = (0,) + node._versions[1:]
 
 
 def _arith_inplace(fn, t, other, **kw):
-    check_inplace(t)  # refuse before computing anything
+    check_inplace(t, other)  # refuse before computing anything
     ufunc = _FAST_UFUNCS.get(fn)
     if ufunc is not None and not kw and t._data.dtype.kind == "f" and not needs_grad(t, other):
         # Outside autograd, a float destination is computed into directly (out=): no
@@ -240,14 +362,17 @@ def remainder_(input, other) -> Tensor:
 
 
 def pow_(input, exponent) -> Tensor:
+    check_inplace(input, exponent)
     return _inplace(input, pow(input, exponent))
 
 
 def neg_(input) -> Tensor:
+    check_inplace(input)
     return _inplace(input, neg(input))
 
 
 def clamp_(input, min=None, max=None) -> Tensor:
+    check_inplace(input, min, max)
     rd = result_dtype(input, *(b for b in (min, max) if b is not None))
     if rd.category > input.dtype.category:
         from .linalg import _TYPE
@@ -280,45 +405,44 @@ class FillBackward3(Node):
 
 
 def zero_(input) -> Tensor:
-    check_inplace(input)
+    check_inplace(input, overlap=False)
     input._data[...] = 0
     input._vc[0] += 1
-    if input._grad_fn is not None and needs_grad(input):
-        attach(input, ZeroBackward0(), input)
+    if input._data.dtype.kind == "f" and needs_grad(input):
+        rebase(input, link(ZeroBackward0(), input))
     return input
 
 
 def fill_(input, value) -> Tensor:
-    check_inplace(input)
     source = value if isinstance(value, Tensor) else None
+    check_inplace(input, value, overlap=source is not None)  # a number may fill overlaps
     if source is not None:
         if source._data.ndim:
             raise RuntimeError(
                 "fill_ only supports 0-dimension value tensor but got tensor with "
                 f"{source._data.ndim} dimensions."
             )
-        if input._base is not None and needs_grad(source):
-            raise NotImplementedError(_VIEW_IN_GRAPH)
         value = source._data.reshape(()).item()
     input._data[...] = value
     input._vc[0] += 1
     if input._data.dtype.kind == "f":
         if source is not None and needs_grad(input, source):
-            attach(input, FillBackward3(), input, source)
-        elif input._grad_fn is not None and needs_grad(input):
-            attach(input, FillBackward2(), input)
+            rebase(input, link(FillBackward3(), input, source))
+        elif needs_grad(input):
+            rebase(input, link(FillBackward2(), input))
     return input
 
 
 class CopyBackwards(Node):
+    def name(self) -> str:
+        return "torch::autograd::CopyBackwards"
+
     def backward(self, g):
         return g * 0, g
 
 
 def copy_(input, src) -> Tensor:
-    check_inplace(input)
-    if input._base is not None and needs_grad(src):
-        raise NotImplementedError(_VIEW_IN_GRAPH)
+    check_inplace(input, src)
     s = src._data if isinstance(src, Tensor) else np.asarray(src)
     try:
         np.broadcast_to(s, input._data.shape)
@@ -331,8 +455,6 @@ def copy_(input, src) -> Tensor:
     with np.errstate(invalid="ignore", over="ignore"):
         input._data[...] = s
     input._vc[0] += 1
-    if needs_grad(input, src) and input._data.dtype.kind == "f":
-        node = CopyBackwards()
-        attach(input, node, input, src)
+    if input._data.dtype.kind == "f" and needs_grad(input, src):
+        rebase(input, link(CopyBackwards(), input, src))
     return input
-

@@ -11,11 +11,112 @@ from ._common import attach, canon_dim, canon_dims
 
 
 def _view_of(input, arr):
-    """A tensor on ``arr``, a view of ``input``'s memory: it shares the version counter."""
+    """A tensor on ``arr``, a view of ``input``'s memory: it shares the version counter, and
+    its ``_base`` is the root tensor that owns the memory (as PyTorch's ``_base``)."""
     out = _wrap(arr)
-    out._vc = input._vc
-    out._base = input._base if input._base is not None else input
+    vc = out._vc = input._vc
+    base = input._base
+    if base is None:
+        out._base = input
+        out._vgrad = _state.enabled
+    else:
+        out._base = base
+        out._vgrad = _state.enabled and input._vgrad  # made under no_grad somewhere on the way
+    out._vattr = vc[0]
     return out
+
+
+# Views after an in-place change ------------------------------------------------------------------
+# When a base or any of its views is written in place, PyTorch rebuilds each view's grad_fn the
+# next time it is read: an AsStridedBackward0 that reads the view's elements out of the base's
+# (new) history. fakel does the same, lazily, keyed on the shared version counter.
+class AsStridedBackward0(Node):
+    __slots__ = ("_root", "_view")
+
+    def backward(self, g):
+        return (embed_positions(g, self._root, positions(self._root, self._view)),)
+
+
+def view_grad_fn(v):
+    """The grad_fn of view ``v``, rebuilt from its base if either was modified in place since."""
+    fn = v._grad_fn
+    root = v._base
+    if fn is None and not root._requires_grad:
+        return None
+    if v._vattr != v._vc[0]:
+        fn = regenerate(v)
+    return fn
+
+
+def regenerate(v):
+    """Give view ``v`` a new grad_fn reading it out of its base's current history."""
+    root = v._base
+    node = AsStridedBackward0()
+    node._root, node._view = root._data, v._data
+    attach(v, node, root)
+    v._vattr = v._vc[0]
+    return node
+
+
+def address(a) -> int:
+    """The address of an array's first element (NumPy or CuPy)."""
+    if a.__class__ is np.ndarray:
+        return a.__array_interface__["data"][0]
+    return a.data.ptr
+
+
+def _lowest(a) -> int:
+    """The lowest address an array's elements occupy (strides may be negative)."""
+    lo = address(a)
+    for n, s in zip(a.shape, a.strides):
+        if s < 0 and n > 0:
+            lo += (n - 1) * s
+    return lo
+
+
+def data_ptr(t) -> int:
+    return address(t._data) if t._data.size else 0
+
+
+def storage_offset(t) -> int:
+    root = t._base if t._base is not None else t
+    return (address(t._data) - _lowest(root._data)) // t._data.itemsize
+
+
+def _memory_positions(a, lo):
+    """Each element's offset (in elements) from address ``lo``, shaped like ``a``."""
+    item = a.itemsize
+    pos = np.array((address(a) - lo) // item, dtype=np.int64)
+    for n, s in zip(a.shape, a.strides):
+        pos = pos[..., None] + np.arange(n, dtype=np.int64) * (s // item)
+    return pos
+
+
+def positions(root, view):
+    """The C-order flat index into ``root`` of every element of ``view`` (an array sharing
+    ``root``'s memory), shaped like ``view``: where the view's elements live in its base."""
+    if view.size == 0:
+        return np.zeros(view.shape, dtype=np.int64)
+    lo = _lowest(root)
+    pos = _memory_positions(view, lo)
+    if root.flags.c_contiguous:
+        return pos
+    # A root with another layout: map memory offsets to the root's logical order.
+    rpos = _memory_positions(root, lo)
+    inverse = np.zeros(int(rpos.max()) + 1, dtype=np.int64)
+    inverse[rpos.reshape(-1)] = np.arange(root.size, dtype=np.int64)
+    return inverse[pos]
+
+
+def embed_positions(g, root, pos):
+    """A zero tensor shaped like ``root`` with ``g`` added at flat positions ``pos`` (positions
+    may repeat, as for an expanded view): differentiable, its backward reads them back."""
+    from .indexing import _embed
+
+    key = np.unravel_index(pos, root.shape) if root.ndim else ()
+    if root.ndim == 0:
+        return g.reshape(())
+    return _embed(g, root.shape, key, True)
 
 
 def _shape_arg(shape):
@@ -249,10 +350,24 @@ class UnsqueezeBackward0(Node):
         return (squeeze(g, self._dim),)
 
 
+def _restrided(arr, strides):
+    """``arr`` with other (byte) strides, for the size-1 dims where PyTorch's differ."""
+    return np.lib.stride_tricks.as_strided(arr, arr.shape, strides,
+                                           writeable=arr.flags.writeable)
+
+
 def unsqueeze(input, dim: int) -> Tensor:
     d = input._data
     ax = canon_dim(dim, d.ndim + 1)
-    out = _view_of(input, d[(slice(None),) * ax + (None,)])
+    if d.flags.c_contiguous and d.__class__ is np.ndarray:
+        # C strides are PyTorch's for the new dim too (size times stride of the next one).
+        arr = d.reshape(d.shape[:ax] + (1,) + d.shape[ax:])
+    else:
+        arr = d[(slice(None),) * ax + (None,)]
+        step = d.shape[ax] * d.strides[ax] if ax < d.ndim else d.itemsize
+        if step:
+            arr = _restrided(arr, arr.strides[:ax] + (step,) + arr.strides[ax + 1:])
+    out = _view_of(input, arr)
     if input._requires_grad and _state.enabled:
         node = UnsqueezeBackward0()
         node._dim = ax
@@ -300,7 +415,21 @@ def expand(input, *sizes) -> Tensor:
             )
         target.append(s)
     target = tuple(target)
-    out = _view_of(input, np.broadcast_to(d, target) if target != d.shape else d.view())
+    if target == d.shape:
+        arr = d.view()
+    else:
+        arr = np.broadcast_to(d, target)
+        if 1 in target and d.ndim:  # NumPy gives size-1 dims stride 0, PyTorch does not
+            strides = list(arr.strides)
+            for i in range(len(target) - 1, -1, -1):
+                if i >= lead:
+                    if target[i] == d.shape[i - lead]:
+                        strides[i] = d.strides[i - lead]
+                elif target[i] == 1:
+                    strides[i] = target[i + 1] * strides[i + 1]
+            if tuple(strides) != arr.strides:
+                arr = _restrided(arr, tuple(strides))
+    out = _view_of(input, arr)
     if input._requires_grad and _state.enabled:
         node = ExpandBackward0()
         node._shape = d.shape

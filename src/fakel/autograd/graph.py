@@ -109,7 +109,7 @@ class Node:
         for i, t in enumerate(saved):
             if t is not None and t._vc[0] != versions[i]:
                 # PyTorch names the op that produced the tensor as it is now.
-                raise RuntimeError(_version_message(t, versions[i], t._grad_fn))
+                raise RuntimeError(_version_message(t, versions[i], t.grad_fn))
         return saved
 
     def output(self):
@@ -143,7 +143,7 @@ class Node:
 def _version_message(t, expected, producer=None) -> str:
     desc = f"[{t.dtype.legacy_name()} [{', '.join(map(str, t.shape))}]]"
     if producer is not None:
-        name = type(producer).__name__
+        name = producer.name()
         base = name.split("Backward")[0] if "Backward" in name else name
         desc += f", which is output 0 of {base},"
     from .anomaly_mode import _mode

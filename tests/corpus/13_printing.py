@@ -1,0 +1,20 @@
+"""PyTorch's print formatting rules."""
+import torch
+
+print(torch.tensor([1.0, 2.0, 3.0]))
+print(torch.tensor([1.5, 2.25, 1000.0]))
+print(torch.tensor([1e-8, 1.0, 1e8]))
+print(torch.tensor([0.1, 0.123456789]))
+print(torch.arange(2000))
+print(torch.arange(1200.0).reshape(30, 40))
+print(torch.tensor([[1, -2], [300, 4]]))
+print(torch.tensor([float("nan"), float("inf"), -1.0]))
+print(torch.tensor([], dtype=torch.float32), torch.zeros(0, 3))
+print(torch.tensor([1.0, 2.0], dtype=torch.float64))
+print(torch.tensor([1, 2], dtype=torch.int32), torch.tensor([1, 2], dtype=torch.uint8))
+print(torch.tensor([1.0, 2.0], requires_grad=True))
+print(torch.ones(2, 2, 2))
+torch.set_printoptions(precision=2)
+print(torch.tensor([3.14159, 2.71828]))
+torch.set_printoptions(profile="default")
+print(repr(torch.tensor(0.5)), str(torch.float16), torch.Size([2, 3]))

@@ -1161,3 +1161,576 @@ def test_version_errors_match_torch(case):
     with pytest.raises(RuntimeError) as f_err:
         case(fakel)
     assert str(f_err.value) == str(t_err.value).replace("torch.", "fakel.")
+
+
+# Join, split and rearrange misuse (cat, stack, split, narrow, tril_, ...) -------------------------
+_JOIN_CASES: list = []
+
+
+def _join_case(fn):
+    _JOIN_CASES.append(fn.__name__)
+    return case(fn)
+
+
+@_join_case
+def join_cat_sizes(lib):
+    a, b = lib.ones(2, 3, requires_grad=True), lib.zeros(2, 4)
+    return (lambda: lib.cat([a, b])), [a, b]
+
+
+@_join_case
+def join_cat_ndim(lib):
+    a, b = lib.ones(2, 3, requires_grad=True), lib.zeros(3)
+    return (lambda: lib.cat([a, b], 1)), [a, b]
+
+
+@_join_case
+def join_cat_zero_dim(lib):
+    a = lib.ones(2, requires_grad=True)
+    return (lambda: lib.cat([a, a.sum()])), [a]
+
+
+@_join_case
+def join_cat_empty_list(lib):
+    return (lambda: lib.cat([])), []
+
+
+@_join_case
+def join_cat_non_tensor(lib):
+    a = lib.ones(2)
+    return (lambda: lib.cat([a, [1.0]])), [a]
+
+
+@_join_case
+def join_stack_sizes(lib):
+    a, b = lib.ones(2, 3), lib.zeros(3, 2, requires_grad=True)
+    return (lambda: lib.stack([a, b])), [a, b]
+
+
+@_join_case
+def join_stack_dim(lib):
+    a = lib.ones(2, 3)
+    return (lambda: lib.stack([a, a], 3)), [a]
+
+
+@_join_case
+def join_split_sizes_sum(lib):
+    a = lib.ones(5, 2, requires_grad=True)
+    return (lambda: a.split([2, 2])), [a]
+
+
+@_join_case
+def join_split_zero(lib):
+    a = lib.ones(5, 2)
+    return (lambda: lib.split(a, 0)), [a]
+
+
+@_join_case
+def join_chunk_zero(lib):
+    a = lib.ones(5, 2)
+    return (lambda: a.chunk(0)), [a]
+
+
+@_join_case
+def join_unbind_scalar(lib):
+    a = lib.tensor(1.0, requires_grad=True)
+    return a.unbind, [a]
+
+
+@_join_case
+def join_narrow_too_long(lib):
+    a = lib.ones(4, 2)
+    return (lambda: a.narrow(0, 3, 2)), [a]
+
+
+@_join_case
+def join_narrow_start(lib):
+    a = lib.ones(4, 2)
+    return (lambda: a.narrow(0, -5, 1)), [a]
+
+
+@_join_case
+def join_movedim_repeated(lib):
+    a = lib.ones(2, 3, 4)
+    return (lambda: a.movedim((0, 0), (1, 2))), [a]
+
+
+@_join_case
+def join_unflatten_product(lib):
+    a = lib.ones(2, 6)
+    return (lambda: a.unflatten(1, (4, 2))), [a]
+
+
+@_join_case
+def join_repeat_too_few(lib):
+    a = lib.ones(2, 3, requires_grad=True)
+    return (lambda: a.repeat(2)), [a]
+
+
+@_join_case
+def join_roll_misaligned(lib):
+    a = lib.ones(2, 3)
+    return (lambda: a.roll((1, 2), 0)), [a]
+
+
+@_join_case
+def join_flip_repeated_dim(lib):
+    a = lib.ones(2, 3)
+    return (lambda: a.flip((1, -1))), [a]
+
+
+@_join_case
+def join_diag_3d(lib):
+    a = lib.ones(2, 2, 2)
+    return a.diag, [a]
+
+
+@_join_case
+def join_diagonal_same_dims(lib):
+    a = lib.ones(2, 2, 2)
+    return (lambda: a.diagonal(0, 1, 1)), [a]
+
+
+@_join_case
+def join_tril_1d(lib):
+    a = lib.ones(3)
+    return a.tril, [a]
+
+
+@_join_case
+def join_tril_inplace_1d(lib):
+    a = lib.ones(3)
+    return a.tril_, [a]
+
+
+@_join_case
+def join_triu_inplace_leaf(lib):
+    a = lib.ones(3, 3, requires_grad=True)
+    return a.triu_, [a]
+
+
+@pytest.mark.parametrize("name", _JOIN_CASES)
+def test_join_error_parity(name):
+    test_error_parity(name)
+
+
+# Reductions, scans and sorting (issue 3). Registered after the parametrize above ran, so they
+# get their own test; a failed call must leave the input (and its .grad) as it was.
+REDUCE_CASES: dict = {}
+
+
+def reduce_case(fn):
+    REDUCE_CASES[fn.__name__] = CASES[fn.__name__] = fn
+    return fn
+
+
+@reduce_case
+def var_of_int_tensor(lib):
+    a = lib.tensor([1, 2, 3])
+    return lambda: a.var(), [a]
+
+
+@reduce_case
+def std_dim_out_of_range(lib):
+    x = _x(lib)
+    return lambda: x.std(1), [x]
+
+
+@reduce_case
+def norm_of_int_tensor(lib):
+    a = lib.tensor([3, 4])
+    return lambda: a.norm(), [a]
+
+
+@reduce_case
+def norm_inf_of_empty(lib):
+    a = lib.zeros(0)
+    return lambda: a.norm(float("inf")), [a]
+
+
+@reduce_case
+def logsumexp_repeated_dim(lib):
+    x = _x(lib)
+    return lambda: x.logsumexp((0, -1)), [x]
+
+
+@reduce_case
+def topk_k_larger_than_dim(lib):
+    x = _x(lib)
+    return lambda: x.topk(4), [x]
+
+
+@reduce_case
+def topk_of_bool(lib):
+    a = lib.tensor([True, False])
+    return lambda: a.topk(1), [a]
+
+
+@reduce_case
+def kthvalue_k_zero(lib):
+    x = _x(lib)
+    return lambda: x.kthvalue(0), [x]
+
+
+@reduce_case
+def median_of_bool(lib):
+    a = lib.tensor([True, False])
+    return lambda: a.median(), [a]
+
+
+@reduce_case
+def median_empty_reduction_dim(lib):
+    a = lib.zeros(0, 2, requires_grad=True)
+    return lambda: a.median(0), [a]
+
+
+@reduce_case
+def mode_empty(lib):
+    a = lib.zeros(0)
+    return lambda: a.mode(), [a]
+
+
+@reduce_case
+def sort_dim_out_of_range(lib):
+    x = _x(lib)
+    return lambda: x.sort(-2), [x]
+
+
+@reduce_case
+def cumsum_dim_out_of_range(lib):
+    x = _x(lib)
+    return lambda: x.cumsum(1), [x]
+
+
+@reduce_case
+def unique_backward(lib):
+    x = _x(lib)
+    y = lib.unique(x).sum()
+    return y.backward, [x]
+
+
+@reduce_case
+def unique_dim_of_0d(lib):
+    a = lib.tensor(1.0)
+    return lambda: a.unique(dim=0), [a]
+
+
+@reduce_case
+def cumprod_backward_after_inplace(lib):
+    x = _x(lib)
+    y = x * 1
+    v = y.cumprod(0)
+    y.add_(1)
+    return lambda: v.sum().backward(), [x, y]
+
+
+@reduce_case
+def std_backward_twice(lib):
+    x = _x(lib)
+    y = x.std()
+    y.backward()
+    return y.backward, [x]
+
+
+@pytest.mark.parametrize("name", list(REDUCE_CASES))
+def test_reduce_error_parity(name):
+    test_error_parity(name)
+
+
+# Indexing, views and in-place writes (issue 3): a refused write leaves every tensor as it was.
+_INDEX_CASES: list = []
+
+
+def _index_case(fn):
+    _INDEX_CASES.append(fn.__name__)
+    return case(fn)
+
+
+@_index_case
+def index_view_of_leaf_inplace(lib):
+    w = lib.ones(3, requires_grad=True)
+    return (lambda: w[1:].mul_(2)), [w]
+
+
+@_index_case
+def index_setitem_on_leaf(lib):
+    w = lib.ones(2, 3, requires_grad=True)
+    return (lambda: w.__setitem__((0, 1), 5.0)), [w]
+
+
+@_index_case
+def index_put_on_leaf(lib):
+    w = lib.ones(2, 3, requires_grad=True)
+    return (lambda: w.__setitem__([0], 5.0)), [w]
+
+
+@_index_case
+def index_transposed_leaf_inplace(lib):
+    w = lib.ones(2, 3, requires_grad=True)
+    return (lambda: w.t().add_(1)), [w]
+
+
+@_index_case
+def index_expanded_mul(lib):
+    x = lib.zeros(3)
+    return (lambda: x.expand(2, 3).mul_(2)), [x]
+
+
+@_index_case
+def index_expanded_copy(lib):
+    x = lib.zeros(3)
+    return (lambda: x.expand(2, 3).copy_(lib.ones(2, 3))), [x]
+
+
+@_index_case
+def index_expanded_setitem_column(lib):
+    x = lib.zeros(3)
+    return (lambda: x.expand(2, 3).__setitem__((slice(None), 0), 1.0)), [x]
+
+
+@_index_case
+def index_expanded_scatter(lib):
+    x = lib.zeros(3)
+    return (lambda: x.expand(2, 3).scatter_(0, lib.tensor([[0]]), 1.0)), [x]
+
+
+@_index_case
+def index_no_grad_view_copy(lib):
+    x = lib.zeros(3)
+    w = lib.ones(2, requires_grad=True)
+    with lib.no_grad():
+        v = x[:2]
+    return (lambda: v.copy_(w)), [x, w]
+
+
+@_index_case
+def index_no_grad_view_of_graph(lib):
+    b = lib.ones(3, requires_grad=True) * 2
+    with lib.no_grad():
+        v = b[1:]
+    return (lambda: v.mul_(2)), [b]
+
+
+@_index_case
+def index_put_dtype_mismatch(lib):
+    x = lib.zeros(2, 3)
+    return (lambda: x.__setitem__([0], lib.ones(3, dtype=lib.float64))), [x]
+
+
+@_index_case
+def index_put_shape_mismatch(lib):
+    x = lib.zeros(2, 3)
+    return (lambda: x.__setitem__([0, 1], lib.ones(3, 3))), [x]
+
+
+@_index_case
+def index_setitem_list_value(lib):
+    x = lib.zeros(3)
+    return (lambda: x.__setitem__(0, [1.0, 2.0])), [x]
+
+
+@_index_case
+def index_setitem_complex_value(lib):
+    x = lib.zeros(3)
+    return (lambda: x.__setitem__(1, 2 + 1j)), [x]
+
+
+@_index_case
+def index_setitem_expand_mismatch(lib):
+    x = lib.zeros(2, 3)
+    return (lambda: x.__setitem__(slice(0, 2), lib.ones(2, 2))), [x]
+
+
+@_index_case
+def index_setitem_mask_shape(lib):
+    x = lib.zeros(2, 3)
+    return (lambda: x.__setitem__(lib.tensor([True, False, True]), 1.0)), [x]
+
+
+@_index_case
+def index_select_out_of_range(lib):
+    x = lib.ones(2, 3)
+    return (lambda: x.index_select(0, lib.tensor([2]))), [x]
+
+
+@_index_case
+def index_select_2d_index(lib):
+    x = lib.ones(2, 3)
+    return (lambda: x.index_select(1, lib.tensor([[0]]))), [x]
+
+
+@_index_case
+def index_select_float_index(lib):
+    x = lib.ones(2, 3)
+    return (lambda: x.index_select(1, lib.tensor([0.0]))), [x]
+
+
+@_index_case
+def index_gather_out_of_range(lib):
+    x = lib.ones(2, 3)
+    return (lambda: x.gather(1, lib.tensor([[3]]))), [x]
+
+
+@_index_case
+def index_gather_ndim(lib):
+    x = lib.ones(2, 3)
+    return (lambda: x.gather(1, lib.tensor([0]))), [x]
+
+
+@_index_case
+def index_gather_too_large(lib):
+    x = lib.ones(2, 3)
+    return (lambda: x.gather(1, lib.zeros(3, 1, dtype=lib.int64))), [x]
+
+
+@_index_case
+def index_scatter_inplace_out_of_range(lib):
+    x = lib.ones(2, 3)
+    return (lambda: x.scatter_(0, lib.tensor([[5]]), 2.0)), [x]
+
+
+@_index_case
+def index_scatter_dtype(lib):
+    x = lib.ones(2, 3)
+    return (lambda: x.scatter_(1, lib.tensor([[0]]), lib.ones(1, 1, dtype=lib.float64))), [x]
+
+
+@_index_case
+def index_scatter_src_too_small(lib):
+    x = lib.ones(2, 3)
+    return (lambda: x.scatter(1, lib.tensor([[0, 1]]), lib.ones(1, 1))), [x]
+
+
+@_index_case
+def index_add_count(lib):
+    x = lib.ones(2, 3)
+    return (lambda: x.index_add_(1, lib.tensor([0]), lib.ones(2, 2))), [x]
+
+
+@_index_case
+def index_add_negative(lib):
+    x = lib.ones(2, 3)
+    return (lambda: x.index_add_(1, lib.tensor([-1, 0]), lib.ones(2, 2))), [x]
+
+
+@_index_case
+def index_fill_vector_value(lib):
+    x = lib.ones(2, 3)
+    return (lambda: x.index_fill_(1, lib.tensor([0]), lib.ones(1))), [x]
+
+
+@_index_case
+def index_copy_out_of_range(lib):
+    x = lib.ones(2, 3)
+    return (lambda: x.index_copy_(1, lib.tensor([0, 3]), lib.ones(2, 2))), [x]
+
+
+@_index_case
+def index_masked_fill_int_mask(lib):
+    x = lib.ones(2, 3)
+    return (lambda: x.masked_fill_(lib.tensor([1, 0, 1]), 0.0)), [x]
+
+
+@_index_case
+def index_masked_fill_broadcast_inplace(lib):
+    x = lib.ones(2, 3)
+    return (lambda: x.masked_fill_(lib.ones(4, 2, 3, dtype=lib.bool), 0.0)), [x]
+
+
+@_index_case
+def index_masked_select_float_mask(lib):
+    x = lib.ones(2, 3)
+    return (lambda: x.masked_select(lib.ones(3))), [x]
+
+
+@_index_case
+def index_take_out_of_range(lib):
+    x = lib.ones(2, 3)
+    return (lambda: x.take(lib.tensor([6]))), [x]
+
+
+@_index_case
+def index_take_float_index(lib):
+    x = lib.ones(2, 3)
+    return (lambda: x.take(lib.tensor([1.0]))), [x]
+
+
+@_index_case
+def index_stale_view_saved(lib):
+    b = lib.ones(2, 3, requires_grad=True) * 1
+    v = b[0]
+    u = v * v
+    v.mul_(2)
+    return (lambda: u.sum().backward()), [b]
+
+
+@pytest.mark.parametrize("name", _INDEX_CASES)
+def test_index_error_parity(name):
+    test_error_parity(name)
+
+
+# Losses (nn.functional): messages named in issue 4, state untouched --------------------------
+_LOSS_CASES: list = []
+
+
+def _loss_case(fn):
+    _LOSS_CASES.append(fn.__name__)
+    return case(fn)
+
+
+def _logits(lib):
+    return lib.tensor([[0.1, -0.2, 0.3], [1.0, 2.0, -1.0]], requires_grad=True)
+
+
+@_loss_case
+def loss_cross_entropy_target_out_of_bounds(lib):
+    x = _logits(lib)
+    return (lambda: lib.nn.functional.cross_entropy(x, lib.tensor([0, 5]))), [x]
+
+
+@_loss_case
+def loss_cross_entropy_float_class_target(lib):
+    x = _logits(lib)
+    return (lambda: lib.nn.functional.cross_entropy(x, lib.tensor([0.0, 1.0]))), [x]
+
+
+@_loss_case
+def loss_nll_weight_dtype(lib):
+    x = _logits(lib)
+    w = lib.ones(3, dtype=lib.float64)
+    return (lambda: lib.nn.functional.nll_loss(x, lib.tensor([0, 1]), weight=w)), [x, w]
+
+
+@_loss_case
+def loss_cross_entropy_batch_mismatch(lib):
+    x = _logits(lib)
+    return (lambda: lib.nn.functional.cross_entropy(x, lib.tensor([0, 1, 2]))), [x]
+
+
+@_loss_case
+def loss_bce_input_outside_unit_interval(lib):
+    p = lib.tensor([0.5, 1.5], requires_grad=True)
+    return (lambda: lib.nn.functional.binary_cross_entropy(p, lib.tensor([0.0, 1.0]))), [p]
+
+
+@_loss_case
+def loss_bce_target_size_mismatch(lib):
+    p = lib.tensor([0.5, 0.5], requires_grad=True)
+    return (lambda: lib.nn.functional.binary_cross_entropy(p, lib.tensor([0.0]))), [p]
+
+
+@_loss_case
+def loss_mse_shapes_do_not_broadcast(lib):
+    x = _logits(lib)
+    return (lambda: lib.nn.functional.mse_loss(x, lib.ones(2))), [x]
+
+
+@_loss_case
+def loss_invalid_reduction(lib):
+    x = _logits(lib)
+    return (lambda: lib.nn.functional.l1_loss(x, x.detach(), reduction="avg")), [x]
+
+
+@pytest.mark.parametrize("name", _LOSS_CASES)
+def test_loss_error_parity(name):
+    test_error_parity(name)

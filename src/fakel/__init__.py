@@ -7,10 +7,8 @@ import warnings as _warnings
 
 from . import _dtype
 from ._creation import (
-    Generator,
     arange,
     as_tensor,
-    default_generator,
     empty,
     empty_like,
     eye,
@@ -18,15 +16,8 @@ from ._creation import (
     full,
     full_like,
     linspace,
-    manual_seed,
     ones,
     ones_like,
-    rand,
-    rand_like,
-    randint,
-    randint_like,
-    randn,
-    randn_like,
     tensor,
     zeros,
     zeros_like,
@@ -51,8 +42,25 @@ from ._dtype import (
     short,
     uint8,
 )
+from ._random import (
+    Generator,
+    bernoulli,
+    default_generator,
+    get_rng_state,
+    manual_seed,
+    normal,
+    rand,
+    rand_like,
+    randint,
+    randint_like,
+    randn,
+    randn_like,
+    randperm,
+    set_rng_state,
+)
 from ._tensor import Size, Tensor, layout, strided
 from ._tensor_str import get_printoptions, set_printoptions
+from .autograd.anomaly_mode import is_anomaly_check_nan_enabled, is_anomaly_enabled
 from .autograd.grad_mode import (
     enable_grad,
     inference_mode,
@@ -61,7 +69,7 @@ from .autograd.grad_mode import (
     no_grad,
     set_grad_enabled,
 )
-from .ops.activation import relu, relu_, sigmoid, tanh
+from .ops.activation import celu, log_softmax, relu, relu_, selu, sigmoid, softmax, tanh
 from .ops.arith import (
     add,
     div,
@@ -94,23 +102,166 @@ from .ops.compare import (
     ne,
     where,
 )
+from .ops.einsum import einsum
 from .ops.indexing import nonzero
 from .ops.inplace import (
     clamp_,
     clone,
     detach,
 )
-from .ops.linalg import bmm, dot, matmul, mm, mv
+from .ops.join import (
+    cat,
+    chunk,
+    concat,
+    concatenate,
+    hstack,
+    moveaxis,
+    movedim,
+    narrow,
+    split,
+    split_with_sizes,
+    stack,
+    unbind,
+    unflatten,
+    vstack,
+)
+from .ops.linalg import addmm, addmv, baddbmm, bmm, dot, ger, matmul, mm, mv, outer
+from .ops.math_inplace import (
+    abs_,
+    acos_,
+    acosh_,
+    addmv_,
+    arccos_,
+    arccosh_,
+    arcsin_,
+    arcsinh_,
+    arctan_,
+    arctanh_,
+    asin_,
+    asinh_,
+    atan_,
+    atanh_,
+    ceil_,
+    cos_,
+    cosh_,
+    erf_,
+    erfc_,
+    exp2_,
+    exp_,
+    expm1_,
+    fix_,
+    floor_,
+    frac_,
+    log1p_,
+    log2_,
+    log10_,
+    log_,
+    nan_to_num_,
+    negative_,
+    reciprocal_,
+    round_,
+    rsqrt_,
+    sin_,
+    sinh_,
+    sqrt_,
+    square_,
+    tan_,
+    trunc_,
+)
+from .ops.pointwise import (
+    addcdiv,
+    addcmul,
+    allclose,
+    arctan2,
+    atan2,
+    fmod,
+    hypot,
+    isclose,
+    lerp,
+    logaddexp,
+)
+from .ops.rearrange import diag, diagonal, flip, fliplr, flipud, roll, tile, tril, triu
 from .ops.reduce import amax, amin, argmax, argmin, max, mean, min, prod, return_types, sum
+from .ops.rounding import (
+    ceil,
+    fix,
+    floor,
+    frac,
+    isfinite,
+    isinf,
+    isnan,
+    isneginf,
+    isposinf,
+    nan_to_num,
+    round,
+    trunc,
+)
+from .ops.scan import cummax, cummin, cumprod, cumsum
+from .ops.scatter import (
+    gather,
+    index_add,
+    index_copy,
+    index_fill,
+    index_select,
+    masked_fill,
+    masked_select,
+    scatter,
+    scatter_add,
+    take,
+)
 from .ops.shape import flatten, permute, reshape, squeeze, t, transpose, unsqueeze
+from .ops.solve import det, slogdet
+from .ops.solve import inv as inverse
+from .ops.sort import (
+    argsort,
+    kthvalue,
+    median,
+    mode,
+    msort,
+    nanmedian,
+    sort,
+    topk,
+    unique,
+)
+from .ops.stats import (
+    all,
+    any,
+    count_nonzero,
+    logsumexp,
+    norm,
+    std,
+    std_mean,
+    var,
+    var_mean,
+)
+from .ops.trig import (
+    acos,
+    acosh,
+    asin,
+    asinh,
+    atan,
+    atanh,
+    cosh,
+    erf,
+    erfc,
+    erfinv,
+    sinh,
+    tan,
+)
 from .ops.unary import (
     abs,
     cos,
     exp,
+    exp2,
+    expm1,
     log,
     log1p,
+    log2,
+    log10,
     neg,
     reciprocal,
+    rsqrt,
+    sgn,
     sign,
     sin,
     sqrt,
@@ -130,8 +281,11 @@ divide = true_divide = div
 multiply = mul
 subtract = sub
 negative = neg
+arcsin, arccos, arctan = asin, acos, atan  # issue 3: math
+arcsinh, arccosh, arctanh = asinh, acosh, atanh
 greater, greater_equal, less, less_equal, not_equal = gt, ge, lt, le, ne
-swapaxes = transpose
+swapaxes = swapdims = transpose
+row_stack = vstack
 
 
 def set_default_dtype(d) -> None:
@@ -177,11 +331,40 @@ def initial_seed() -> int:
     return default_generator.initial_seed()
 
 
-_LAZY = ("optim", "autograd", "cuda", "nn", "linalg", "utils")
+def save(obj, f, *args, **kwargs) -> None:
+    """Save tensors and nested state as a safetensors file (see fakel.serialization)."""
+    from .serialization import save as _save
+
+    _save(obj, f, *args, **kwargs)
+
+
+def load(f, map_location=None, *args, weights_only=True, **kwargs):
+    """Load what fakel.save wrote; never unpickles (see fakel.serialization)."""
+    from .serialization import load as _load
+
+    return _load(f, map_location, *args, weights_only=weights_only, **kwargs)
+
+
+_LAZY = ("optim", "autograd", "cuda", "nn", "linalg", "utils", "viz", "testing")
 
 
 def __getattr__(name):
     # Submodules load on first use, so that ``import fakel`` stays fast.
     if name in _LAZY:
         return _importlib.import_module(f"{__name__}.{name}")
-    raise AttributeError(f"module 'fakel' has no attribute '{name}'")
+    # A name PyTorch has raises NotImplementedError saying so (issue 5: _dropin.py).
+    from ._dropin import missing_attribute
+
+    return missing_attribute(__name__, name)
+
+
+def install_as_torch() -> None:
+    """Drop-in mode: ``import torch`` (torch.nn, torch.optim, ...) resolves to fakel."""
+    from ._dropin import install_as_torch as _install
+
+    _install()
+
+
+def load_ipython_extension(ipython) -> None:
+    """``%load_ext fakel`` in IPython/Jupyter: drop-in mode for the notebook."""
+    install_as_torch()

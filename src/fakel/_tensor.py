@@ -85,13 +85,18 @@ def _wrap(data, requires_grad=False):
     t._requires_grad = requires_grad
     t._grad = None
     t._grad_fn = None
-    t._vc = [0]
+    t._vc = [0] if not _INFERENCE else _new_vc()
     t._base = None
     t._acc = None
     return t
 
 
 _new = object.__new__
+_INFERENCE = 0  # inference_mode blocks open in any thread (autograd/grad_mode.py counts them)
+
+
+def _new_vc():
+    return InferenceVC([0]) if _gs.inference else [0]
 
 
 class Tensor:
@@ -101,8 +106,10 @@ class Tensor:
     default float dtype (``Tensor(2, 3)`` is an uninitialised 2x3 tensor).
     """
 
+    # _vattr/_vgrad exist on views only (set in ops/shape.py _view_of): the version the view's
+    # grad_fn was built at, and whether it was made with grad mode on.
     __slots__ = ("_data", "_requires_grad", "_grad", "_grad_fn", "_vc", "_base", "_acc",
-                 "__weakref__", "__dict__")
+                 "_vattr", "_vgrad", "__weakref__", "__dict__")
 
     def __new__(cls, *args, device=None):
         from ._creation import _legacy_new
@@ -136,15 +143,21 @@ class Tensor:
 
     @property
     def is_leaf(self) -> bool:
-        return self._grad_fn is None
+        if self._base is None:
+            return self._grad_fn is None
+        return _view_grad_fn(self) is None
 
     @property
     def grad_fn(self):
-        return self._grad_fn
+        if self._base is None:
+            return self._grad_fn
+        return _view_grad_fn(self)  # a view's history is rebuilt after its base changed
 
     @property
     def requires_grad(self) -> bool:
-        return self._requires_grad
+        if self._base is None or self._requires_grad:
+            return self._requires_grad
+        return self._base._requires_grad  # a view requires grad when its base does
 
     @requires_grad.setter
     def requires_grad(self, value) -> None:
@@ -152,6 +165,8 @@ class Tensor:
 
     @property
     def grad(self):
+        if self._grad_fn is not None and self._grad is None:
+            _warn_non_leaf_grad(self)
         return self._grad
 
     @grad.setter
@@ -176,7 +191,22 @@ class Tensor:
 
     @property
     def _version(self) -> int:
+        if self._vc.__class__ is not list:
+            raise RuntimeError("Inference tensors do not track version counter.")
         return self._vc[0]
+
+    @property
+    def retains_grad(self) -> bool:
+        return _retains_grad(self)
+
+    def is_inference(self) -> bool:
+        return self._vc.__class__ is not list
+
+    def register_hook(self, hook):
+        return _register_hook(self, hook)
+
+    def retain_grad(self) -> None:
+        _retain_grad(self)
 
     @property
     def T(self) -> Tensor:
@@ -229,6 +259,15 @@ class Tensor:
 
     def is_contiguous(self, memory_format=None) -> bool:
         return self._data.flags.c_contiguous
+
+    def storage_offset(self) -> int:
+        return _storage_offset(self)
+
+    def data_ptr(self) -> int:
+        return _data_ptr(self)
+
+    def _is_view(self) -> bool:
+        return self._base is not None
 
     def is_floating_point(self) -> bool:
         return self._data.dtype.kind == "f"
@@ -402,6 +441,12 @@ class Tensor:
     def relu(self) -> Tensor:
         return relu(self)
 
+    def softmax(self, dim, dtype=None) -> Tensor:
+        return softmax(self, dim, dtype)
+
+    def log_softmax(self, dim, dtype=None) -> Tensor:
+        return log_softmax(self, dim, dtype)
+
     def clamp(self, min=None, max=None) -> Tensor:
         return clamp(self, min, max)
 
@@ -428,6 +473,332 @@ class Tensor:
 
     def dot(self, other: Tensor) -> Tensor:
         return dot(self, other)
+
+    # Math (issue 3): pointwise, rounding, products, linear algebra --------------------------------
+    def exp2(self) -> Tensor:
+        return exp2(self)
+
+    def expm1(self) -> Tensor:
+        return expm1(self)
+
+    def log2(self) -> Tensor:
+        return log2(self)
+
+    def log10(self) -> Tensor:
+        return log10(self)
+
+    def rsqrt(self) -> Tensor:
+        return rsqrt(self)
+
+    def sgn(self) -> Tensor:
+        return sgn(self)
+
+    def tan(self) -> Tensor:
+        return tan(self)
+
+    def asin(self) -> Tensor:
+        return asin(self)
+
+    def acos(self) -> Tensor:
+        return acos(self)
+
+    def atan(self) -> Tensor:
+        return atan(self)
+
+    def sinh(self) -> Tensor:
+        return sinh(self)
+
+    def cosh(self) -> Tensor:
+        return cosh(self)
+
+    def asinh(self) -> Tensor:
+        return asinh(self)
+
+    def acosh(self) -> Tensor:
+        return acosh(self)
+
+    def atanh(self) -> Tensor:
+        return atanh(self)
+
+    def erf(self) -> Tensor:
+        return erf(self)
+
+    def erfc(self) -> Tensor:
+        return erfc(self)
+
+    def erfinv(self) -> Tensor:
+        return erfinv(self)
+
+    def floor(self) -> Tensor:
+        return floor(self)
+
+    def ceil(self) -> Tensor:
+        return ceil(self)
+
+    def trunc(self) -> Tensor:
+        return trunc(self)
+
+    def frac(self) -> Tensor:
+        return frac(self)
+
+    def isnan(self) -> Tensor:
+        return isnan(self)
+
+    def isinf(self) -> Tensor:
+        return isinf(self)
+
+    def isfinite(self) -> Tensor:
+        return isfinite(self)
+
+    def isposinf(self) -> Tensor:
+        return isposinf(self)
+
+    def isneginf(self) -> Tensor:
+        return isneginf(self)
+
+    def arcsin(self) -> Tensor:
+        return asin(self)
+
+    def arccos(self) -> Tensor:
+        return acos(self)
+
+    def arctan(self) -> Tensor:
+        return atan(self)
+
+    def arcsinh(self) -> Tensor:
+        return asinh(self)
+
+    def arccosh(self) -> Tensor:
+        return acosh(self)
+
+    def arctanh(self) -> Tensor:
+        return atanh(self)
+
+    def fix(self) -> Tensor:
+        return trunc(self)
+
+    def absolute(self) -> Tensor:
+        return abs(self)
+
+    def round(self, *, decimals=None) -> Tensor:
+        return _round(self, decimals=decimals)
+
+    def nan_to_num(self, nan=0.0, posinf=None, neginf=None) -> Tensor:
+        return nan_to_num(self, nan, posinf, neginf)
+
+    def atan2(self, other) -> Tensor:
+        return atan2(self, other)
+
+    def fmod(self, other) -> Tensor:
+        return fmod(self, other)
+
+    def hypot(self, other) -> Tensor:
+        return hypot(self, other)
+
+    def logaddexp(self, other) -> Tensor:
+        return logaddexp(self, other)
+
+    def arctan2(self, other) -> Tensor:
+        return atan2(self, other)
+
+    def lerp(self, end, weight) -> Tensor:
+        return lerp(self, end, weight)
+
+    def addcmul(self, tensor1, tensor2, *, value=1) -> Tensor:
+        return addcmul(self, tensor1, tensor2, value=value)
+
+    def addcdiv(self, tensor1, tensor2, *, value=1) -> Tensor:
+        return addcdiv(self, tensor1, tensor2, value=value)
+
+    def isclose(self, other, rtol=1e-05, atol=1e-08, equal_nan=False) -> Tensor:
+        return isclose(self, other, rtol, atol, equal_nan)
+
+    def allclose(self, other, rtol=1e-05, atol=1e-08, equal_nan=False) -> bool:
+        return allclose(self, other, rtol, atol, equal_nan)
+
+    def outer(self, vec2) -> Tensor:
+        return outer(self, vec2)
+
+    def ger(self, vec2) -> Tensor:
+        return outer(self, vec2)
+
+    def addmm(self, mat1, mat2, *, beta=1, alpha=1) -> Tensor:
+        return addmm(self, mat1, mat2, beta=beta, alpha=alpha)
+
+    def addmv(self, mat, vec, *, beta=1, alpha=1) -> Tensor:
+        return addmv(self, mat, vec, beta=beta, alpha=alpha)
+
+    def baddbmm(self, batch1, batch2, *, beta=1, alpha=1) -> Tensor:
+        return baddbmm(self, batch1, batch2, beta=beta, alpha=alpha)
+
+    def inverse(self) -> Tensor:
+        return _inv(self)
+
+    def det(self) -> Tensor:
+        return _det(self)
+
+    def slogdet(self):
+        return _slogdet(self)
+
+    # Math in place (issue 3) ------------------------------------------------------------------
+    def exp_(self) -> Tensor:
+        return exp_(self)
+
+    def exp2_(self) -> Tensor:
+        return exp2_(self)
+
+    def expm1_(self) -> Tensor:
+        return expm1_(self)
+
+    def log_(self) -> Tensor:
+        return log_(self)
+
+    def log2_(self) -> Tensor:
+        return log2_(self)
+
+    def log10_(self) -> Tensor:
+        return log10_(self)
+
+    def log1p_(self) -> Tensor:
+        return log1p_(self)
+
+    def sqrt_(self) -> Tensor:
+        return sqrt_(self)
+
+    def rsqrt_(self) -> Tensor:
+        return rsqrt_(self)
+
+    def sin_(self) -> Tensor:
+        return sin_(self)
+
+    def cos_(self) -> Tensor:
+        return cos_(self)
+
+    def tan_(self) -> Tensor:
+        return tan_(self)
+
+    def asin_(self) -> Tensor:
+        return asin_(self)
+
+    def acos_(self) -> Tensor:
+        return acos_(self)
+
+    def atan_(self) -> Tensor:
+        return atan_(self)
+
+    def sinh_(self) -> Tensor:
+        return sinh_(self)
+
+    def cosh_(self) -> Tensor:
+        return cosh_(self)
+
+    def asinh_(self) -> Tensor:
+        return asinh_(self)
+
+    def acosh_(self) -> Tensor:
+        return acosh_(self)
+
+    def atanh_(self) -> Tensor:
+        return atanh_(self)
+
+    def erf_(self) -> Tensor:
+        return erf_(self)
+
+    def erfc_(self) -> Tensor:
+        return erfc_(self)
+
+    def erfinv_(self) -> Tensor:
+        return erfinv_(self)
+
+    def floor_(self) -> Tensor:
+        return floor_(self)
+
+    def ceil_(self) -> Tensor:
+        return ceil_(self)
+
+    def trunc_(self) -> Tensor:
+        return trunc_(self)
+
+    def frac_(self) -> Tensor:
+        return frac_(self)
+
+    def sign_(self) -> Tensor:
+        return sign_(self)
+
+    def sgn_(self) -> Tensor:
+        return sgn_(self)
+
+    def abs_(self) -> Tensor:
+        return abs_(self)
+
+    def reciprocal_(self) -> Tensor:
+        return reciprocal_(self)
+
+    def square_(self) -> Tensor:
+        return square_(self)
+
+    def arcsin_(self) -> Tensor:
+        return asin_(self)
+
+    def arccos_(self) -> Tensor:
+        return acos_(self)
+
+    def arctan_(self) -> Tensor:
+        return atan_(self)
+
+    def arcsinh_(self) -> Tensor:
+        return asinh_(self)
+
+    def arccosh_(self) -> Tensor:
+        return acosh_(self)
+
+    def arctanh_(self) -> Tensor:
+        return atanh_(self)
+
+    def fix_(self) -> Tensor:
+        return trunc_(self)
+
+    def absolute_(self) -> Tensor:
+        return abs_(self)
+
+    def negative_(self) -> Tensor:
+        return neg_(self)
+
+    def round_(self, *, decimals=None) -> Tensor:
+        return round_(self, decimals=decimals)
+
+    def nan_to_num_(self, nan=0.0, posinf=None, neginf=None) -> Tensor:
+        return nan_to_num_(self, nan, posinf, neginf)
+
+    def atan2_(self, other) -> Tensor:
+        return atan2_(self, other)
+
+    def fmod_(self, other) -> Tensor:
+        return fmod_(self, other)
+
+    def hypot_(self, other) -> Tensor:
+        return hypot_(self, other)
+
+    def arctan2_(self, other) -> Tensor:
+        return atan2_(self, other)
+
+    def lerp_(self, end, weight) -> Tensor:
+        return lerp_(self, end, weight)
+
+    def addcmul_(self, tensor1, tensor2, *, value=1) -> Tensor:
+        return addcmul_(self, tensor1, tensor2, value=value)
+
+    def addcdiv_(self, tensor1, tensor2, *, value=1) -> Tensor:
+        return addcdiv_(self, tensor1, tensor2, value=value)
+
+    def addmm_(self, mat1, mat2, *, beta=1, alpha=1) -> Tensor:
+        return addmm_(self, mat1, mat2, beta=beta, alpha=alpha)
+
+    def addmv_(self, mat, vec, *, beta=1, alpha=1) -> Tensor:
+        return addmv_(self, mat, vec, beta=beta, alpha=alpha)
+
+    def baddbmm_(self, batch1, batch2, *, beta=1, alpha=1) -> Tensor:
+        return baddbmm_(self, batch1, batch2, beta=beta, alpha=alpha)
 
     # Reductions ---------------------------------------------------------------------------------
     def sum(self, dim=DIM_NOT_GIVEN, keepdim=False, *, dtype=None) -> Tensor:
@@ -456,6 +827,67 @@ class Tensor:
 
     def argmin(self, dim=None, keepdim=False) -> Tensor:
         return argmin(self, dim, keepdim)
+
+    # Statistics, norms, scans, sorting (ops/stats.py, ops/scan.py, ops/sort.py) ----------------
+    def var(self, dim=None, unbiased=None, keepdim=False, *, correction=None) -> Tensor:
+        return var(self, dim, unbiased, keepdim, correction=correction)
+
+    def std(self, dim=None, unbiased=None, keepdim=False, *, correction=None) -> Tensor:
+        return std(self, dim, unbiased, keepdim, correction=correction)
+
+    def norm(self, p="fro", dim=None, keepdim=False, dtype=None) -> Tensor:
+        return norm(self, p, dim, keepdim, dtype=dtype)
+
+    def logsumexp(self, dim, keepdim=False) -> Tensor:
+        return logsumexp(self, dim, keepdim)
+
+    def all(self, dim=None, keepdim=False) -> Tensor:
+        return _all(self, dim, keepdim)
+
+    def any(self, dim=None, keepdim=False) -> Tensor:
+        return _any(self, dim, keepdim)
+
+    def count_nonzero(self, dim=None) -> Tensor:
+        return count_nonzero(self, dim)
+
+    def cumsum(self, dim, *, dtype=None) -> Tensor:
+        return cumsum(self, dim, dtype=dtype)
+
+    def cumprod(self, dim, *, dtype=None) -> Tensor:
+        return cumprod(self, dim, dtype=dtype)
+
+    def cummax(self, dim):
+        return cummax(self, dim)
+
+    def cummin(self, dim):
+        return cummin(self, dim)
+
+    def sort(self, dim=-1, descending=False, *, stable=DIM_NOT_GIVEN):
+        return sort(self, dim, descending, stable=stable)
+
+    def argsort(self, dim=-1, descending=False, *, stable=False) -> Tensor:
+        return argsort(self, dim, descending, stable=stable)
+
+    def msort(self) -> Tensor:
+        return msort(self)
+
+    def topk(self, k, dim=-1, largest=True, sorted=True):
+        return topk(self, k, dim, largest, sorted)
+
+    def kthvalue(self, k, dim=-1, keepdim=False):
+        return kthvalue(self, k, dim, keepdim)
+
+    def median(self, dim=None, keepdim=False):
+        return median(self, dim, keepdim)
+
+    def nanmedian(self, dim=None, keepdim=False):
+        return nanmedian(self, dim, keepdim)
+
+    def mode(self, dim=-1, keepdim=False):
+        return mode(self, dim, keepdim)
+
+    def unique(self, sorted=True, return_inverse=False, return_counts=False, dim=None):
+        return unique(self, sorted, return_inverse, return_counts, dim)
 
     # Shape --------------------------------------------------------------------------------------
     def reshape(self, *shape) -> Tensor:
@@ -497,8 +929,130 @@ class Tensor:
     def expand_as(self, other: Tensor) -> Tensor:
         return expand(self, other.shape)
 
+    def swapdims(self, dim0: int, dim1: int) -> Tensor:
+        return transpose(self, dim0, dim1)
+
+    def split(self, split_size, dim: int = 0) -> tuple:
+        return split(self, split_size, dim)
+
+    def split_with_sizes(self, split_sizes, dim: int = 0) -> tuple:
+        return split_with_sizes(self, split_sizes, dim)
+
+    def chunk(self, chunks: int, dim: int = 0) -> tuple:
+        return chunk(self, chunks, dim)
+
+    def unbind(self, dim: int = 0) -> tuple:
+        return unbind(self, dim)
+
+    def narrow(self, dim: int, start: int, length: int) -> Tensor:
+        return narrow(self, dim, start, length)
+
+    def movedim(self, source, destination) -> Tensor:
+        return movedim(self, source, destination)
+
+    def moveaxis(self, source, destination) -> Tensor:
+        return movedim(self, source, destination)
+
+    def unflatten(self, dim: int, sizes) -> Tensor:
+        return unflatten(self, dim, sizes)
+
+    def repeat(self, *repeats) -> Tensor:
+        return repeat(self, *repeats)
+
+    def tile(self, *args, dims=None) -> Tensor:
+        if dims is None:
+            if not args:
+                raise TypeError('tile() missing 1 required positional arguments: "dims"')
+            dims = args[0] if len(args) == 1 and isinstance(args[0], (tuple, list)) else args
+        return tile(self, dims)
+
+    def flip(self, *args, dims=None) -> Tensor:
+        if dims is None:
+            if not args:
+                raise TypeError('flip() missing 1 required positional arguments: "dims"')
+            dims = args[0] if len(args) == 1 and isinstance(args[0], (tuple, list)) else args
+        return flip(self, dims)
+
+    def fliplr(self) -> Tensor:
+        return fliplr(self)
+
+    def flipud(self) -> Tensor:
+        return flipud(self)
+
+    def roll(self, shifts, dims=None) -> Tensor:
+        return roll(self, shifts, dims)
+
+    def diag(self, diagonal: int = 0) -> Tensor:
+        return diag(self, diagonal)
+
+    def diagonal(self, offset: int = 0, dim1: int = 0, dim2: int = 1) -> Tensor:
+        return diagonal(self, offset, dim1, dim2)
+
+    def tril(self, diagonal: int = 0) -> Tensor:
+        return tril(self, diagonal)
+
+    def triu(self, diagonal: int = 0) -> Tensor:
+        return triu(self, diagonal)
+
+    def tril_(self, diagonal: int = 0) -> Tensor:
+        return tril_(self, diagonal)
+
+    def triu_(self, diagonal: int = 0) -> Tensor:
+        return triu_(self, diagonal)
+
     def __getitem__(self, index) -> Tensor:
         return getitem(self, index)
+
+    def nonzero(self, *, as_tuple: bool = False):
+        return nonzero(self, as_tuple=as_tuple)
+
+    def index_select(self, dim: int, index: Tensor) -> Tensor:
+        return index_select(self, dim, index)
+
+    def gather(self, dim: int, index: Tensor, *, sparse_grad: bool = False) -> Tensor:
+        return gather(self, dim, index)
+
+    def scatter(self, dim: int, index: Tensor, src=None, *, value=None, reduce=None) -> Tensor:
+        return scatter(self, dim, index, src, value=value, reduce=reduce)
+
+    def scatter_(self, dim: int, index: Tensor, src=None, *, value=None, reduce=None) -> Tensor:
+        return scatter_(self, dim, index, src, value=value, reduce=reduce)
+
+    def scatter_add(self, dim: int, index: Tensor, src: Tensor) -> Tensor:
+        return scatter_add(self, dim, index, src)
+
+    def scatter_add_(self, dim: int, index: Tensor, src: Tensor) -> Tensor:
+        return scatter_add_(self, dim, index, src)
+
+    def index_add(self, dim: int, index: Tensor, source: Tensor, *, alpha=1) -> Tensor:
+        return index_add(self, dim, index, source, alpha=alpha)
+
+    def index_add_(self, dim: int, index: Tensor, source: Tensor, *, alpha=1) -> Tensor:
+        return index_add_(self, dim, index, source, alpha=alpha)
+
+    def index_fill(self, dim: int, index: Tensor, value) -> Tensor:
+        return index_fill(self, dim, index, value)
+
+    def index_fill_(self, dim: int, index: Tensor, value) -> Tensor:
+        return index_fill_(self, dim, index, value)
+
+    def index_copy(self, dim: int, index: Tensor, source: Tensor) -> Tensor:
+        return index_copy(self, dim, index, source)
+
+    def index_copy_(self, dim: int, index: Tensor, source: Tensor) -> Tensor:
+        return index_copy_(self, dim, index, source)
+
+    def masked_fill(self, mask: Tensor, value) -> Tensor:
+        return masked_fill(self, mask, value)
+
+    def masked_fill_(self, mask: Tensor, value) -> Tensor:
+        return masked_fill_(self, mask, value)
+
+    def masked_select(self, mask: Tensor) -> Tensor:
+        return masked_select(self, mask)
+
+    def take(self, index: Tensor) -> Tensor:
+        return take(self, index)
 
     def __setitem__(self, index, value) -> None:
         setitem(self, index, value)
@@ -575,14 +1129,22 @@ class Tensor:
         return relu_(self)
 
     def uniform_(self, a: float = 0.0, b: float = 1.0, *, generator=None) -> Tensor:
-        from ._creation import uniform_
-
-        return uniform_(self, a, b)
+        return _random.uniform_(self, a, b, generator)
 
     def normal_(self, mean: float = 0.0, std: float = 1.0, *, generator=None) -> Tensor:
-        from ._creation import normal_
+        return _random.normal_(self, mean, std, generator)
 
-        return normal_(self, mean, std)
+    def random_(self, from_=None, to=None, *, generator=None) -> Tensor:
+        return _random.random_(self, from_, to, generator)
+
+    def bernoulli_(self, p=0.5, *, generator=None) -> Tensor:
+        return _random.bernoulli_(self, p, generator)
+
+    def exponential_(self, lambd: float = 1.0, *, generator=None) -> Tensor:
+        return _random.exponential_(self, lambd, generator)
+
+    def bernoulli(self, p=None, *, generator=None) -> Tensor:
+        return _random.bernoulli(self, p, generator=generator)
 
     # Operators ----------------------------------------------------------------------------------
     def __add__(self, other) -> Tensor:
@@ -750,6 +1312,17 @@ class Tensor:
 
     __str__ = __repr__
 
+    def __getattr__(self, name):
+        # Runs only when normal lookup fails. A property that raised AttributeError re-raises its
+        # own error; a name PyTorch's Tensor has raises NotImplementedError (see _dropin.py).
+        if name[0] == "_":
+            raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
+        if hasattr(type(self), name):
+            return object.__getattribute__(self, name)
+        from ._dropin import missing_tensor_attribute
+
+        raise missing_tensor_attribute(type(self), name)
+
     def __reduce_ex__(self, protocol):
         if self._grad_fn is not None:
             raise RuntimeError(
@@ -833,6 +1406,10 @@ def _set_requires_grad(t, value, how):
         raise RuntimeError(
             "you can only change requires_grad flags of leaf variables." + ("" if value else hint)
         )
+    if value and t._vc.__class__ is not list and not _gs.inference:
+        raise RuntimeError(
+            "Setting requires_grad=True on inference tensor outside InferenceMode is not allowed."
+        )
     if value and t._data.dtype.kind != "f":
         if how == "method":
             raise RuntimeError("only Tensors of floating point dtype can require gradients")
@@ -883,8 +1460,14 @@ def _T(t):
 
 
 # The op functions the methods call; imported last because the ops import this module.
+from . import _random  # noqa: E402
+from .autograd.grad_mode import InferenceVC  # noqa: E402
 from .autograd.graph import AccumulateGrad  # noqa: E402
-from .ops.activation import relu, relu_, sigmoid, tanh  # noqa: E402
+from .autograd.graph import tensor_register_hook as _register_hook  # noqa: E402
+from .autograd.graph import tensor_retain_grad as _retain_grad  # noqa: E402
+from .autograd.graph import tensor_retains_grad as _retains_grad  # noqa: E402
+from .autograd.graph import warn_non_leaf_grad as _warn_non_leaf_grad  # noqa: E402
+from .ops.activation import log_softmax, relu, relu_, sigmoid, softmax, tanh  # noqa: E402
 from .ops.arith import (  # noqa: E402
     add,
     div,
@@ -921,7 +1504,7 @@ from .ops.compare import (  # noqa: E402
     ne,
     where,
 )
-from .ops.indexing import getitem, setitem  # noqa: E402
+from .ops.indexing import getitem, nonzero, setitem  # noqa: E402
 from .ops.inplace import (  # noqa: E402
     add_,
     clamp_,
@@ -941,8 +1524,120 @@ from .ops.inplace import (  # noqa: E402
     to,
     zero_,
 )
-from .ops.linalg import dot, matmul, mm, mv  # noqa: E402
+from .ops.join import (  # noqa: E402
+    chunk,
+    movedim,
+    narrow,
+    split,
+    split_with_sizes,
+    unbind,
+    unflatten,
+)
+from .ops.linalg import addmm, addmv, baddbmm, dot, matmul, mm, mv, outer  # noqa: E402
+from .ops.math_inplace import (  # noqa: E402
+    abs_,
+    acos_,
+    acosh_,
+    addcdiv_,
+    addcmul_,
+    addmm_,
+    addmv_,
+    asin_,
+    asinh_,
+    atan2_,
+    atan_,
+    atanh_,
+    baddbmm_,
+    ceil_,
+    cos_,
+    cosh_,
+    erf_,
+    erfc_,
+    erfinv_,
+    exp2_,
+    exp_,
+    expm1_,
+    floor_,
+    fmod_,
+    frac_,
+    hypot_,
+    lerp_,
+    log1p_,
+    log2_,
+    log10_,
+    log_,
+    nan_to_num_,
+    reciprocal_,
+    round_,
+    rsqrt_,
+    sgn_,
+    sign_,
+    sin_,
+    sinh_,
+    sqrt_,
+    square_,
+    tan_,
+    trunc_,
+)
+from .ops.pointwise import (  # noqa: E402
+    addcdiv,
+    addcmul,
+    allclose,
+    atan2,
+    fmod,
+    hypot,
+    isclose,
+    lerp,
+    logaddexp,
+)
+from .ops.rearrange import (  # noqa: E402
+    diag,
+    diagonal,
+    flip,
+    fliplr,
+    flipud,
+    repeat,
+    roll,
+    tile,
+    tril,
+    tril_,
+    triu,
+    triu_,
+)
 from .ops.reduce import amax, amin, argmax, argmin, max, mean, min, prod, sum, sum_to_size  # noqa: E402
+from .ops.rounding import (  # noqa: E402
+    ceil,
+    floor,
+    frac,
+    isfinite,
+    isinf,
+    isnan,
+    isneginf,
+    isposinf,
+    nan_to_num,
+    trunc,
+)
+from .ops.rounding import round as _round  # noqa: E402
+from .ops.scan import cummax, cummin, cumprod, cumsum  # noqa: E402
+from .ops.scatter import (  # noqa: E402
+    gather,
+    index_add,
+    index_add_,
+    index_copy,
+    index_copy_,
+    index_fill,
+    index_fill_,
+    index_select,
+    masked_fill,
+    masked_fill_,
+    masked_select,
+    scatter,
+    scatter_,
+    scatter_add,
+    scatter_add_,
+    take,
+)
+from .ops.shape import data_ptr as _data_ptr  # noqa: E402
 from .ops.shape import (  # noqa: E402
     expand,
     flatten,
@@ -954,14 +1649,53 @@ from .ops.shape import (  # noqa: E402
     unsqueeze,
     view,
 )
+from .ops.shape import storage_offset as _storage_offset  # noqa: E402
+from .ops.shape import view_grad_fn as _view_grad_fn  # noqa: E402
+from .ops.solve import det as _det  # noqa: E402
+from .ops.solve import inv as _inv  # noqa: E402
+from .ops.solve import slogdet as _slogdet  # noqa: E402
+from .ops.sort import (  # noqa: E402
+    argsort,
+    kthvalue,
+    median,
+    mode,
+    msort,
+    nanmedian,
+    sort,
+    topk,
+    unique,
+)
+from .ops.stats import all as _all  # noqa: E402
+from .ops.stats import any as _any  # noqa: E402
+from .ops.stats import count_nonzero, logsumexp, norm, std, var  # noqa: E402
+from .ops.trig import (  # noqa: E402
+    acos,
+    acosh,
+    asin,
+    asinh,
+    atan,
+    atanh,
+    cosh,
+    erf,
+    erfc,
+    erfinv,
+    sinh,
+    tan,
+)
 from .ops.unary import (  # noqa: E402
     abs,
     cos,
     exp,
+    exp2,
+    expm1,
     log,
     log1p,
+    log2,
+    log10,
     neg,
     reciprocal,
+    rsqrt,
+    sgn,
     sign,
     sin,
     sqrt,

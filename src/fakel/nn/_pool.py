@@ -151,22 +151,28 @@ def max_pool2d(
     if not (need or return_indices):
         return result
     # The offset PyTorch picks: the first maximum, or the last NaN of a window with NaNs.
-    arg = np.zeros(out.shape, dtype=np.int64)
+    arg = np.zeros(out.shape, dtype=np.intp)
     for k in range(len(slices) - 1, -1, -1):
         np.copyto(arg, k, where=slices[k] == out)
     if out.dtype.kind == "f":
         nan = np.isnan(out)
         if nan.any():
-            last = np.zeros(out.shape, dtype=np.int64)
+            last = np.zeros(out.shape, dtype=np.intp)
             for k in range(1, len(slices)):
                 np.copyto(last, k, where=np.isnan(slices[k]))
             np.copyto(arg, last, where=nan)
     # Window position -> index into the input plane (h * W + w), as PyTorch returns it.
-    hi = np.arange(ho).reshape(ho, 1) * sh - ph + (arg // kw) * dh
-    wi = np.arange(wo) * sw - pw + (arg % kw) * dw
-    np.clip(hi, 0, h - 1, out=hi)  # an all -inf window: PyTorch names its first real cell
-    np.clip(wi, 0, w - 1, out=wi)
-    idx = hi * w + wi
+    if ph == 0 and pw == 0:
+        # Every cell is real: the window's first cell plus the chosen offset's displacement.
+        steps = np.array([i * dh * w + j * dw for i in range(kh) for j in range(kw)])
+        idx = steps[arg]
+        idx += np.arange(ho).reshape(ho, 1) * (sh * w) + np.arange(wo) * sw
+    else:
+        hi = np.arange(ho).reshape(ho, 1) * sh - ph + (arg // kw) * dh
+        wi = np.arange(wo) * sw - pw + (arg % kw) * dw
+        np.clip(hi, 0, h - 1, out=hi)  # an all -inf window: PyTorch names its first real cell
+        np.clip(wi, 0, w - 1, out=wi)
+        idx = hi * w + wi
     if need:
         node = MaxPool2DWithIndicesBackward0()
         node.save(input)

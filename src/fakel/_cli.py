@@ -245,7 +245,8 @@ def check(paths: list[str], out=None) -> int:
             v.visit(tree)
             for used, line in v.uses:
                 if used.startswith("torch.Tensor.") and used.count(".") == 2:
-                    ok = hasattr(fakel.Tensor, used.rsplit(".", 1)[1])
+                    attr = getattr(fakel.Tensor, used.rsplit(".", 1)[1], None)
+                    ok = attr is not None and type(attr).__name__ != "_MissingMethod"
                     api_name = used
                 else:
                     api_name, ok = _resolve(used)

@@ -96,7 +96,7 @@ def missing_attribute(module_name: str, name: str):
 
 
 def missing_tensor_attribute(cls, name: str) -> AttributeError:
-    """The error for ``tensor.<name>`` when Tensor lacks it (see Tensor.__getattr__)."""
+    """The error for ``tensor.<name>`` when Tensor lacks it (see _tensor._MissingMethod)."""
     if name in api()["torch.Tensor"]:
         return missing(f"torch.Tensor.{name}")
     return AttributeError(f"'{cls.__name__}' object has no attribute '{name}'")

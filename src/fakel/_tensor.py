@@ -1312,17 +1312,6 @@ class Tensor:
 
     __str__ = __repr__
 
-    def __getattr__(self, name):
-        # Runs only when normal lookup fails. A property that raised AttributeError re-raises its
-        # own error; a name PyTorch's Tensor has raises NotImplementedError (see _dropin.py).
-        if name[0] == "_":
-            raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
-        if hasattr(type(self), name):
-            return object.__getattribute__(self, name)
-        from ._dropin import missing_tensor_attribute
-
-        raise missing_tensor_attribute(type(self), name)
-
     def __reduce_ex__(self, protocol):
         if self._grad_fn is not None:
             raise RuntimeError(
@@ -1700,3 +1689,39 @@ from .ops.unary import (  # noqa: E402
     sin,
     sqrt,
 )
+
+
+# PyTorch's Tensor names that fakel lacks -------------------------------------------------------
+class _MissingMethod:
+    """A name PyTorch's Tensor has and fakel's lacks: reading it from a tensor raises
+    ``NotImplementedError: torch.Tensor.<name> is not implemented in fakel`` (see _dropin.py).
+    Class attributes, not ``Tensor.__getattr__``: a class with ``__getattr__`` pays on every
+    attribute read of every tensor."""
+
+    __slots__ = ("name",)
+
+    def __init__(self, name: str):
+        self.name = name
+
+    def __get__(self, obj, owner=None):
+        if obj is None:
+            return self
+        from ._dropin import missing
+
+        raise missing(f"torch.Tensor.{self.name}")
+
+
+def _install_missing_methods() -> None:
+    import os
+
+    path = os.path.join(os.path.dirname(__file__), "_torch_api.txt")
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            if line.startswith("[torch.Tensor]"):
+                for name in next(f).split():
+                    if not name.startswith("_") and not hasattr(Tensor, name):
+                        setattr(Tensor, name, _MissingMethod(name))
+                break
+
+
+_install_missing_methods()

@@ -731,3 +731,38 @@ def test_warning_filters_restored():
     assert not fakel.is_anomaly_enabled()
     assert not fakel.is_inference_mode_enabled()
     assert fakel._tensor._INFERENCE == 0
+
+
+def test_leaf_gradients_kept_without_copy_never_alias_anything_else():
+    """The engine keeps a fresh gradient as .grad without copying it (as PyTorch steals a
+    gradient nobody else holds), but never one the user, a hook, another leaf or a retained
+    non-leaf gradient can still see."""
+    lin = fakel.nn.Linear(4, 3)
+    x = fakel.randn(5, 4)
+    lin(x).sum().backward()
+    first = lin.weight.grad.clone()
+    assert lin.weight.grad._data.flags.c_contiguous
+    lin(x).sum().backward()  # accumulating into a kept buffer
+    np.testing.assert_allclose(lin.weight.grad.numpy(), 2 * first.numpy(), rtol=1e-6)
+
+    w = fakel.ones(3, requires_grad=True)
+    given = fakel.ones(3)
+    w.backward(given)
+    assert not np.shares_memory(w.grad._data, given._data)
+
+    a = fakel.ones(3, requires_grad=True)
+    b = fakel.ones(3, requires_grad=True)
+    (a + b).sum().backward()
+    assert not np.shares_memory(a.grad._data, b.grad._data)
+
+    kept = []
+    c = fakel.ones(3, requires_grad=True)
+    c.register_hook(lambda g: kept.append(g))
+    (c * 2).sum().backward()
+    assert not np.shares_memory(kept[0]._data, c.grad._data)
+
+    y = fakel.ones(3, requires_grad=True)
+    z = y * 1
+    z.retain_grad()
+    z.sum().backward()
+    assert not np.shares_memory(z.grad._data, y.grad._data)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import numpy as np
 
 from .. import _tensor as _t
@@ -170,6 +172,9 @@ def run_backward(tensors, grad_tensors, retain_graph=None, create_graph=False, i
         _state.enabled = prev_mode
 
     # Apply only after the whole pass succeeded, so that an error leaves every .grad as it was.
+    # The loop's last values go first: _accumulate counts who else holds a gradient.
+    g = gi = grads = prev = d = None
+    buffers.clear()
     for var, g in accumulations:
         if var is not None:  # a leaf that nobody holds any more
             _accumulate(var, g, create_graph)
@@ -251,9 +256,35 @@ def _accumulate(var, g, create_graph):
 
             copy = _t._wrap(g._data.copy())
             var._grad = attach(copy, CopyBackwards(), None, g) if g._requires_grad else copy
+        elif _stealable(g):
+            var._grad = _t._wrap(g._data)  # nothing else holds it: keep it, as PyTorch does
         else:
-            var._grad = _t._wrap(g._data.copy())  # never alias an incoming gradient
+            var._grad = _t._wrap(g._data.copy())  # never alias a gradient held elsewhere
     elif create_graph or old._requires_grad:
         var._grad = old + g
     else:
         old._data += g._data
+
+
+_refcount = sys.getrefcount
+
+
+def _stealable(g) -> bool:
+    """Whether gradient ``g`` may become a leaf's .grad without a copy: a C-contiguous array
+    that only this gradient tensor holds (directly or as the one view of a fresh array), and a
+    tensor that only the engine's list of accumulations holds. Counts: the list's tuple, the
+    loop variable, this call's argument and getrefcount's own (4); the array is held by the
+    tensor, the local and getrefcount (3)."""
+    if _refcount(g) > 5:
+        return False
+    a = g._data
+    if a.__class__ is not np.ndarray or not a.flags.c_contiguous or not a.flags.writeable:
+        return False
+    if _refcount(a) > 3:
+        return False
+    base = a.base
+    if base is None:
+        return True
+    return base.__class__ is np.ndarray and base.base is None and base.size == a.size and (
+        _refcount(base) <= 3
+    )

@@ -36,8 +36,19 @@ class MmBackward0(Node):
         a, b = self.saved()
         na, nb = self.next_functions
         ga = mm(g, b.t()) if na[0] is not None else None
-        gb = mm(a.t(), g) if nb[0] is not None else None
+        gb = _mat2_grad(a, g, nb[0]) if nb[0] is not None else None
         return ga, gb
+
+
+def _mat2_grad(m1, g, mat2_node):
+    """m1.T @ g. When mat2 is a transpose (Linear's weight.t()), as (g.T @ m1).T: after
+    TBackward0 the weight's gradient is then C-contiguous and the engine keeps it without a
+    copy (PyTorch's mm_mat2_backward picks the layout the same way)."""
+    if mat2_node.__class__.__name__ == "TBackward0":
+        if _state.enabled:  # create_graph: differentiable transposes
+            return mm(g.t(), m1).t()
+        return _wrap(g._data.T.dot(m1._data).T)
+    return mm(m1.t(), g)
 
 
 def mm(input, mat2) -> Tensor:
@@ -252,7 +263,7 @@ class AddmmBackward0(Node):
         a = self._alpha
         gi = _scaled(g, self._beta) if ni[0] is not None else None
         g1 = _scaled(mm(g, m2.t()), a) if n1[0] is not None else None
-        g2 = _scaled(mm(m1.t(), g), a) if n2[0] is not None else None
+        g2 = _scaled(_mat2_grad(m1, g, n2[0]), a) if n2[0] is not None else None
         return gi, g1, g2
 
 

@@ -243,7 +243,11 @@ def flatten(input, start_dim: int = 0, end_dim: int = -1) -> Tensor:
 
 class TBackward0(Node):
     def backward(self, g):
-        return (t(g),)
+        if _state.enabled:  # create_graph: a differentiable transpose
+            return (t(g),)
+        # A gradient needs no view bookkeeping: a bare transposed array, which lets the engine
+        # keep a Linear weight's gradient without a copy (see linalg._mat2_grad).
+        return (_wrap(g._data.T),)
 
 
 def t(input) -> Tensor:

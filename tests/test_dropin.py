@@ -246,13 +246,16 @@ def test_notebook_runner_prints_like_jupyter(tmp_path, capsys):
         {"cell_type": "code", "source": ["%time b = 3\n", "display(a, 'x')\n", "None"]},
         {"cell_type": "code", "source": ["%%bash\n", "echo no"]},
         {"cell_type": "code", "source": ["if a:\n", "    !ls\n", "    print('in if')\n", "_"]},
+        # Timing magics run their code, as in Jupyter.
+        {"cell_type": "code", "source": ["%%time\n", "c = b + 1\n", "print(c)"]},
+        {"cell_type": "code", "source": ["c * 2"]},
     ]}
     path = tmp_path / "t.ipynb"
     path.write_text(json.dumps(nb))
     assert _cli.run_notebook(str(path), {"__name__": "__main__"}) == 0
     out, err = capsys.readouterr()
-    assert out == "2\n2\n'x'\nin if\n2\n"
-    assert "[cell 3]: skipped %time b = 3" in err and "skipped cell magic %%bash" in err
+    assert out == "2\n2\n'x'\nin if\n2\n4\n8\n"
+    assert "%time" not in err and "skipped cell magic %%bash" in err
     assert "[cell 5]: skipped !ls" in err
 
 

@@ -67,20 +67,35 @@ def notebook_cells(path) -> list[str]:
     return cells
 
 
+# Magics that only time or capture their code: the code itself runs.
+_RUN_BODY_CELL_MAGICS = ("%%time", "%%timeit", "%%capture", "%%prun")
+_RUN_REST_LINE_MAGICS = ("%time ", "%timeit ", "%prun ")
+
+
 def _strip_magics(source: str, where: str, quiet: bool = False) -> str | None:
     """The cell without IPython magics (a note on stderr for each one skipped); None if the cell
-    is a cell magic (``%%time``...), which is skipped whole."""
-    if source.lstrip().startswith("%%"):
-        if not quiet:
-            print(f"fakel run: {where}: skipped cell magic {source.split()[0]}", file=sys.stderr)
-        return None
+    is a cell magic that does not run Python (``%%bash``...), which is skipped whole. Timing and
+    capturing magics keep their code: ``%%time`` runs the cell body, ``%time x = f()`` runs
+    ``x = f()``."""
+    stripped_cell = source.lstrip()
+    if stripped_cell.startswith("%%"):
+        first, _, body = stripped_cell.partition("\n")
+        if first.split()[0] not in _RUN_BODY_CELL_MAGICS:
+            if not quiet:
+                print(f"fakel run: {where}: skipped cell magic {first.split()[0]}",
+                      file=sys.stderr)
+            return None
+        source = body
     lines = source.split("\n")
     for i, line in enumerate(lines):
         stripped = line.lstrip()
-        if stripped.startswith(("%", "!")):
+        indent = line[: len(line) - len(stripped)]
+        if stripped.startswith(_RUN_REST_LINE_MAGICS):
+            lines[i] = indent + stripped.split(None, 1)[1]
+        elif stripped.startswith(("%", "!")):
             if not stripped.startswith(_QUIET_MAGICS) and not quiet:
                 print(f"fakel run: {where}: skipped {stripped}", file=sys.stderr)
-            lines[i] = line[: len(line) - len(stripped)] + "pass"
+            lines[i] = indent + "pass"
     return "\n".join(lines)
 
 

@@ -164,6 +164,10 @@ def _proxy_for(torch_name: str) -> types.ModuleType:
             raise
         if not torch_has(torch_name):
             raise ModuleNotFoundError(f"No module named '{torch_name}'", name=torch_name) from None
+        if torch_name not in api():
+            # Not a module but a name (``from torch.nn import PReLU`` falls back to importing
+            # ``torch.nn.PReLU``): say that the API is missing.
+            raise missing(torch_name) from None
         mod = _stub(torch_name)
     else:
         mod = _TorchModule(torch_name, target.__doc__)

@@ -20,3 +20,10 @@ __all__ = [
     "solve",
     "vector_norm",
 ]
+
+
+def __getattr__(name):
+    # A name PyTorch has here and fakel lacks raises NotImplementedError naming it.
+    from ._dropin import missing_attribute
+
+    return missing_attribute(__name__, name)

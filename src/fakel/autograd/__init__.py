@@ -135,3 +135,10 @@ __all__ = [
     "set_detect_anomaly", "enable_grad", "grad", "gradcheck", "gradgradcheck", "inference_mode",
     "is_grad_enabled", "is_inference_mode_enabled", "no_grad", "set_grad_enabled",
 ]
+
+
+def __getattr__(name):
+    # A name PyTorch has here and fakel lacks raises NotImplementedError naming it.
+    from .._dropin import missing_attribute
+
+    return missing_attribute(__name__, name)

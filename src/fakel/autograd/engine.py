@@ -86,8 +86,6 @@ def run_backward(tensors, grad_tensors, retain_graph=None, create_graph=False, i
     while stack:
         node = stack.pop()
         if parents is not None:
-            if node in targets:
-                continue  # nothing below a requested input needs to run
             for nxt, _nr in node.next_functions:
                 if nxt is not None:
                     parents.setdefault(nxt, []).append(node)
@@ -98,7 +96,7 @@ def run_backward(tensors, grad_tensors, retain_graph=None, create_graph=False, i
                 else:
                     deps[nxt] = 1
                     stack.append(nxt)
-    needed = _leading_to(parents, targets) if targets is not None else None
+    needed, through = _leading_to(parents, targets) if targets is not None else (None, None)
 
     buffers: dict = {}
     for n, g in roots:
@@ -125,11 +123,14 @@ def run_backward(tensors, grad_tensors, retain_graph=None, create_graph=False, i
                 g = _tensor_hooks(node, ext, g, create_graph)
             if targets is not None and node in targets:
                 if g is not None:
+                    kept = ext.retain() if ext is not None and ext.retain is not None else None
                     for k in targets[node]:
                         captured[k] = g
-                        if accumulate:
+                        if accumulate and inputs[k] is not kept:  # a retained grad is set
                             accumulations.append((inputs[k], g))
-                continue
+                if node not in through:
+                    continue  # nothing below this input leads to another one
+                # else: another requested input lies below this one; keep going
             if node.__class__ is AccumulateGrad:
                 if g is not None and accumulate and targets is None:
                     if ext is not None and ext.pre:
@@ -233,15 +234,16 @@ def _run_node(node, ext, g, anomaly):
 
 
 def _leading_to(parents, targets):
-    """The nodes from which some target is reachable: walk the edges backwards from them."""
-    needed = set(targets)
+    """(needed, through): the nodes from which some target is reachable (targets included), and
+    those that reach one through at least one edge (a target above another target is one)."""
+    through = set()
     stack = list(targets)
     while stack:
         for parent in parents.get(stack.pop(), ()):
-            if parent not in needed:
-                needed.add(parent)
+            if parent not in through:
+                through.add(parent)
                 stack.append(parent)
-    return needed
+    return through | set(targets), through
 
 
 def _accumulate(var, g, create_graph):

@@ -116,3 +116,10 @@ def hessian(func, inputs, create_graph=False, strict=False, vectorize=False,
 
     res = jacobian(jac_func, inputs, create_graph=create_graph, strict=strict)
     return _nest(res, is_inputs_tuple, True) if is_inputs_tuple else res[0][0]
+
+
+def __getattr__(name):
+    # A name PyTorch has here and fakel lacks raises NotImplementedError naming it.
+    from .._dropin import missing_attribute
+
+    return missing_attribute(__name__, name)

@@ -30,3 +30,10 @@ from ._loss_bce import binary_cross_entropy, binary_cross_entropy_with_logits
 from ._loss_nll import cross_entropy, nll_loss
 from ._norm import batch_norm, group_norm, layer_norm
 from ._pool import adaptive_avg_pool2d, avg_pool1d, avg_pool2d, max_pool1d, max_pool2d
+
+
+def __getattr__(name):
+    # A name PyTorch has here and fakel lacks raises NotImplementedError naming it.
+    from .._dropin import missing_attribute
+
+    return missing_attribute(__name__, name)

@@ -252,6 +252,9 @@ def getitem(input, index) -> Tensor:
     key = index if isinstance(index, tuple) else (index,)
     for x in key:
         _check_entry(x)
+        if x.__class__ is Tensor and x._data.dtype == np.uint8:
+            key = _uint8_as_bool(key)
+            break
     if any(isinstance(x, bool) or _is_nd_mask(x) for x in key):
         return _advanced(input, key)
     if any(_is_advanced(x) for x in key):
@@ -269,6 +272,22 @@ def getitem(input, index) -> Tensor:
         if input._requires_grad and _state.enabled:
             attach(cur, AliasBackward0(), input)
     return cur
+
+
+def _uint8_as_bool(key):
+    """A uint8 index tensor is a mask, as in PyTorch (which warns that this is deprecated)."""
+    import warnings
+
+    from .._dtype import _PREFIX
+
+    warnings.warn(
+        f"indexing with dtype {_PREFIX[0]}.uint8 is now deprecated, please use a dtype "
+        f"{_PREFIX[0]}.bool instead.", UserWarning, stacklevel=4
+    )
+    return tuple(
+        _wrap(x._data.astype(np.bool_)) if x.__class__ is Tensor and x._data.dtype == np.uint8
+        else x for x in key
+    )
 
 
 def _is_nd_mask(x):
@@ -410,6 +429,14 @@ def setitem(input, index, value) -> None:
     key = index if isinstance(index, tuple) else (index,)
     for x in key:
         _check_entry(x)
+        if x.__class__ is Tensor and x._data.dtype == np.uint8:
+            if not isinstance(value, Tensor) or value._data.ndim == 0:
+                raise RuntimeError(
+                    "masked_fill_ only supports boolean masks, but got mask with dtype unsigned "
+                    "char"
+                )
+            key = _uint8_as_bool(key)
+            break
     if index is True:
         return _copy_to(unsqueeze(input, 0), v)
     if any(isinstance(x, bool) or _is_nd_mask(x) for x in key):

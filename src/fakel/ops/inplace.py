@@ -256,8 +256,14 @@ def rebase(t, node):
     node._oshape, node._odtype = d.shape, d.dtype
     root = t._base
     if root is None:
+        old = t._grad_fn
         t._grad_fn = node
         t._requires_grad = True
+        if old is not None and old._ext is not None and old._ext.retain is not None:
+            if old._ext.retain() is t:  # retain_grad follows the tensor to its new history
+                from ..autograd.graph import tensor_retain_grad
+
+                tensor_retain_grad(t)
         return
     cs = CopySlices()
     cs._fn, cs._root, cs._view = node, root._data, d

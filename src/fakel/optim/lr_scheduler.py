@@ -493,3 +493,10 @@ from ._lr_cyclic import (  # noqa: E402  (they subclass LRScheduler, defined abo
     OneCycleLR,
     ReduceLROnPlateau,
 )
+
+
+def __getattr__(name):
+    # A name PyTorch has here and fakel lacks raises NotImplementedError naming it.
+    from .._dropin import missing_attribute
+
+    return missing_attribute(__name__, name)

@@ -46,3 +46,10 @@ __all__ = [
     "get_worker_info",
     "random_split",
 ]
+
+
+def __getattr__(name):
+    # A name PyTorch has here and fakel lacks raises NotImplementedError naming it.
+    from ..._dropin import missing_attribute
+
+    return missing_attribute(__name__, name)

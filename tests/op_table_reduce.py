@@ -225,5 +225,7 @@ OPS: list[Op] = [
                                                 return_counts=True),
                       lambda L, a, **k: ((a * 2).long() * 0.5).unique(dim=k["dim"], return_counts=True)],
        shapes=_any_shape, kwargs=_dim_kw, grad=False, int_dtypes=INTS),
+    Op("trace", [lambda L, a: L.trace(a), lambda L, a: a.trace()], kind="matrix",
+       node="TraceBackward0", int_dtypes=("int64", "int32", "uint8", "bool"), covers=("trace",)),
 ]
 # fmt: on

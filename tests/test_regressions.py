@@ -15,14 +15,18 @@ from parity import assert_same_outcome
 
 
 def _same(expected, actual):
-    def flat(x):
-        if isinstance(x, (tuple, list)):
-            return [flat(v) for v in x]
-        if x is None:
-            return None
-        return x.detach().numpy().tolist()
-
-    assert flat(actual) == flat(expected)
+    """Same structure, dtypes and shapes; values equal (floats to float32 rounding)."""
+    if isinstance(expected, (tuple, list)):
+        assert isinstance(actual, (tuple, list)) and len(actual) == len(expected)
+        for e, a in zip(expected, actual):
+            _same(e, a)
+        return
+    if expected is None:
+        assert actual is None
+        return
+    e, a = expected.detach().numpy(), actual.detach().numpy()
+    assert e.dtype == a.dtype and e.shape == a.shape
+    np.testing.assert_allclose(a, e, rtol=1e-6, atol=0)
 
 
 def _grad_through_nonleaf(L):
@@ -117,7 +121,7 @@ def test_same_as_torch(name):
     "get",
     [
         lambda L: L.linalg.norm,
-        lambda L: L.nn.functional.one_hot,
+        lambda L: L.nn.functional.interpolate,
         lambda L: L.nn.Transformer,
         lambda L: L.optim.LBFGS,
         lambda L: L.optim.lr_scheduler.CyclicLR,
@@ -147,3 +151,48 @@ def test_uint8_index_warns_like_torch():
     with pytest.warns(UserWarning, match="indexing with dtype fakel.uint8 is now deprecated"):
         picked = fakel.arange(3)[fakel.tensor([1, 0, 1], dtype=fakel.uint8)]
     np.testing.assert_array_equal(picked.numpy(), [0, 2])
+
+
+def _one_hot(L):
+    return L.nn.functional.one_hot(L.tensor([[0, 2], [1, 1]])), L.nn.functional.one_hot(
+        L.tensor([3, 0]), 5)
+
+
+def _one_hot_errors(L):
+    return L.nn.functional.one_hot(L.tensor([0, 5]), 3)
+
+
+def _normalize(L):
+    x = L.tensor([[1.0, 2.0], [3.0, 4.0], [0.0, 0.0]], requires_grad=True)
+    y = L.nn.functional.normalize(x)
+    y.sum().backward()
+    z = L.nn.functional.normalize(x.detach(), p=1, dim=0)
+    return y, x.grad, z
+
+
+def _trace(L):
+    x = L.tensor([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]], requires_grad=True)
+    y = x.trace()
+    y.backward()
+    return y, x.grad, L.trace(L.ones(3, 3, dtype=L.int32))
+
+
+EXTRA = {"one_hot": _one_hot, "one_hot_errors": _one_hot_errors, "normalize": _normalize,
+         "trace": _trace}
+
+
+@pytest.mark.parametrize("name", sorted(EXTRA))
+def test_extras_same_as_torch(name):
+    assert_same_outcome(EXTRA[name], _same)
+
+
+@pytest.mark.parametrize("dtype", ["float16", "float32", "float64", "int8", "uint8", "int32",
+                                   "int64", "bool"])
+def test_finfo_iinfo_as_torch(dtype):
+    for fn in ("finfo", "iinfo"):
+        assert_same_outcome(
+            lambda L, fn=fn: getattr(L, fn)(getattr(L, dtype)),
+            lambda t, f: (repr(f), f.bits, f.max, f.min, f.dtype) == (repr(t), t.bits, t.max,
+                                                                      t.min, t.dtype),
+        )
+    assert repr(fakel.finfo()) == repr(torch.finfo())

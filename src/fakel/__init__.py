@@ -60,6 +60,7 @@ from ._random import (
 )
 from ._tensor import Size, Tensor, layout, strided
 from ._tensor_str import get_printoptions, set_printoptions
+from ._typeinfo import finfo, iinfo
 from .autograd.anomaly_mode import is_anomaly_check_nan_enabled, is_anomaly_enabled
 from .autograd.grad_mode import (
     enable_grad,
@@ -180,7 +181,7 @@ from .ops.pointwise import (
     lerp,
     logaddexp,
 )
-from .ops.rearrange import diag, diagonal, flip, fliplr, flipud, roll, tile, tril, triu
+from .ops.rearrange import diag, diagonal, flip, fliplr, flipud, roll, tile, trace, tril, triu
 from .ops.reduce import amax, amin, argmax, argmin, max, mean, min, prod, return_types, sum
 from .ops.rounding import (
     ceil,

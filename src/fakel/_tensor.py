@@ -985,6 +985,9 @@ class Tensor:
     def diag(self, diagonal: int = 0) -> Tensor:
         return diag(self, diagonal)
 
+    def trace(self) -> Tensor:
+        return trace(self)
+
     def diagonal(self, offset: int = 0, dim1: int = 0, dim2: int = 1) -> Tensor:
         return diagonal(self, offset, dim1, dim2)
 
@@ -1588,6 +1591,7 @@ from .ops.rearrange import (  # noqa: E402
     repeat,
     roll,
     tile,
+    trace,
     tril,
     tril_,
     triu,

@@ -285,3 +285,27 @@ def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0,
         node._indices = idx.copy()
         attach(out, node, weight)
     return out
+
+
+def one_hot(tensor, num_classes: int = -1):
+    """Class indices (int64) to one-hot rows: shape ``tensor.shape + (num_classes,)``, int64."""
+    d = tensor._data
+    if d.dtype != np.int64:
+        raise RuntimeError("one_hot is only applicable to index tensor of type LongTensor.")
+    if num_classes == -1:
+        if d.size == 0:
+            raise RuntimeError("Can not infer total number of classes from empty tensor.")
+        num_classes = int(d.max()) + 1
+    if d.size and d.min() < 0:
+        raise RuntimeError("Class values must be non-negative.")
+    if d.size and d.max() >= num_classes:
+        raise RuntimeError("Class values must be smaller than num_classes.")
+    out = np.zeros(d.shape + (num_classes,), dtype=np.int64)
+    np.put_along_axis(out, d[..., None], 1, axis=-1)
+    return _wrap(out)
+
+
+def normalize(input, p: float = 2.0, dim: int = 1, eps: float = 1e-12, out=None):
+    """input / max(||input||_p over dim, eps), as PyTorch composes it (DivBackward0 on top)."""
+    denom = input.norm(p, dim, keepdim=True).clamp(min=eps).expand_as(input)
+    return input / denom

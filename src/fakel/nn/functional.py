@@ -24,7 +24,7 @@ from ._functional_act import (
     softplus,
     tanh,
 )
-from ._functional_layers import bilinear, dropout, embedding, linear
+from ._functional_layers import bilinear, dropout, embedding, linear, normalize, one_hot
 from ._loss import huber_loss, kl_div, l1_loss, mse_loss, smooth_l1_loss
 from ._loss_bce import binary_cross_entropy, binary_cross_entropy_with_logits
 from ._loss_nll import cross_entropy, nll_loss

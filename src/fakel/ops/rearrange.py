@@ -318,3 +318,29 @@ def tril_(input, diagonal=0) -> Tensor:
 def triu_(input, diagonal=0) -> Tensor:
     check_inplace(input)
     return _inplace(input, triu(input, diagonal))
+
+
+class TraceBackward0(Node):
+    __slots__ = ("_shape",)
+
+    def backward(self, g):
+        from .._creation import eye
+
+        n, m = self._shape
+        return (g * eye(n, m, dtype=g.dtype),)
+
+
+def trace(input) -> Tensor:
+    """Sum of the main diagonal of a matrix (integers and bools sum to int64)."""
+    d = input._data
+    if d.ndim != 2:
+        raise RuntimeError(f"trace: expected a matrix, but got tensor with dim {d.ndim}")
+    if d.dtype == np.bool_:
+        raise NotImplementedError("\"trace\" not implemented for 'Bool'")
+    acc = np.int64 if d.dtype.kind in "iu" else d.dtype
+    out = _wrap(np.asarray(np.trace(d, dtype=acc if acc != np.float16 else np.float32), dtype=acc))
+    if input._requires_grad and _state.enabled:
+        node = TraceBackward0()
+        node._shape = d.shape
+        attach(out, node, input)
+    return out

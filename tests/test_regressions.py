@@ -196,3 +196,32 @@ def test_finfo_iinfo_as_torch(dtype):
                                                                       t.min, t.dtype),
         )
     assert repr(fakel.finfo()) == repr(torch.finfo())
+
+
+def _uniform_float64_fused(L):
+    L.manual_seed(0)  # PyTorch fuses x * (to - from) + from in double too
+    return L.empty(4, dtype=L.float64).uniform_(2, 5), L.empty(64, dtype=L.float64).uniform_(-3, 7)
+
+
+def _norm_negative_p_empty(L):
+    return L.norm(L.ones(0), -1)
+
+
+def _norm_negative_p_empty_dim(L):
+    return L.linalg.vector_norm(L.ones(0, 3), -0.5, dim=0)
+
+
+def _max_pool_ceil_edge(L):
+    x = L.arange(25.0).reshape(1, 1, 5, 5)
+    return L.nn.functional.max_pool2d(x, 2, ceil_mode=True, return_indices=True)
+
+
+MORE = {"uniform_float64_fused": _uniform_float64_fused,
+        "norm_negative_p_empty": _norm_negative_p_empty,
+        "norm_negative_p_empty_dim": _norm_negative_p_empty_dim,
+        "max_pool_ceil_edge": _max_pool_ceil_edge}
+
+
+@pytest.mark.parametrize("name", sorted(MORE))
+def test_more_same_as_torch(name):
+    assert_same_outcome(MORE[name], _same)

@@ -136,7 +136,7 @@ def uniform_array(gen: Generator, shape, np_dtype, a=0.0, b=1.0) -> np.ndarray:
             span = np.float64(np.float32(b) - np.float32(a))
             x = (x.astype(np.float64) * span + np.float64(np.float32(a))).astype(np.float32)
         else:
-            x = x * (b - a) + a
+            x = _c._fma(x, b - a, a)  # fused in PyTorch's kernel
     x = x.astype(np_dtype, copy=False)
     top = np.dtype(np_dtype).type(b)
     x[x == top] = a  # as PyTorch: a draw that rounded up to the upper bound becomes the lower

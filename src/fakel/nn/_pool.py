@@ -162,7 +162,7 @@ def max_pool2d(
                 np.copyto(last, k, where=np.isnan(slices[k]))
             np.copyto(arg, last, where=nan)
     # Window position -> index into the input plane (h * W + w), as PyTorch returns it.
-    if ph == 0 and pw == 0:
+    if ph == 0 and pw == 0 and xp.shape[2] == h and xp.shape[3] == w:
         # Every cell is real: the window's first cell plus the chosen offset's displacement.
         steps = np.array([i * dh * w + j * dw for i in range(kh) for j in range(kw)])
         idx = steps[arg]

@@ -252,8 +252,8 @@ def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None) -> Tensor:
             cast, d = want, d.astype(want.np)
     ord = float(ord)
     dims = _reduce_dims(dim, d.ndim)
-    if ord == float("inf") or ord == -float("inf"):
-        name = "inf" if ord > 0 else "-inf"
+    if ord < 0 or ord == float("inf"):  # no identity: max/min or a negative power
+        name = "inf" if ord == float("inf") else "-inf" if ord == -float("inf") else f"{ord:g}"
         if dim is None or (isinstance(dim, (list, tuple)) and len(dim) == 0):
             if d.size == 0:
                 raise RuntimeError(

@@ -8,7 +8,7 @@ from .._tensor import Tensor, _wrap
 from ..autograd.grad_mode import _state
 from ..autograd.graph import Node
 from ._common import attach, check_broadcast
-from .shape import SqueezeBackward1, UnsafeViewBackward0, _view_of, expand, reshape
+from .shape import SqueezeBackward1, TBackward0, UnsafeViewBackward0, _view_of, expand, reshape
 
 _TYPE = {"float64": "double", "float32": "float", "float16": "c10::Half", "int64": "long int",
          "int32": "int", "int16": "short int", "int8": "signed char", "uint8": "unsigned char",
@@ -44,7 +44,7 @@ def _mat2_grad(m1, g, mat2_node):
     """m1.T @ g. When mat2 is a transpose (Linear's weight.t()), as (g.T @ m1).T: after
     TBackward0 the weight's gradient is then C-contiguous and the engine keeps it without a
     copy (PyTorch's mm_mat2_backward picks the layout the same way)."""
-    if mat2_node.__class__.__name__ == "TBackward0":
+    if mat2_node.__class__ is TBackward0:
         if _state.enabled:  # create_graph: differentiable transposes
             return mm(g.t(), m1).t()
         return _wrap(g._data.T.dot(m1._data).T)

@@ -13,9 +13,7 @@ from .optimizer import (
     _addcmul_,
     _check_capturable,
     _fma,
-    _new_step,
     _scalar,
-    _zeros_like,
 )
 
 __all__ = ["Adadelta", "adadelta_update"]
@@ -88,13 +86,7 @@ class Adadelta(Optimizer):
         """Perform one optimization step and return ``closure()``'s loss (None without one)."""
         loss = self._run_closure(closure)
         for group in self.param_groups:
-            params = [p for p in group["params"] if p.grad is not None]
-            for p in params:
-                state = self.state[p]
-                if len(state) == 0:
-                    state["step"] = _new_step()
-                    state["square_avg"] = _zeros_like(p)
-                    state["acc_delta"] = _zeros_like(p)
+            params = self._params_with_state(group, "square_avg", "acc_delta")
             for p in params:  # PyTorch checks every parameter before updating any
                 _check_capturable(group, p, xla=False)
             lr = _scalar(group["lr"])

@@ -13,9 +13,7 @@ from .optimizer import (
     _check_capturable,
     _fma,
     _lerp_,
-    _new_step,
     _scalar,
-    _zeros_like,
 )
 
 __all__ = ["Adamax", "adamax_update"]
@@ -90,13 +88,7 @@ class Adamax(Optimizer):
         """Perform one optimization step and return ``closure()``'s loss (None without one)."""
         loss = self._run_closure(closure)
         for group in self.param_groups:
-            params = [p for p in group["params"] if p.grad is not None]
-            for p in params:
-                state = self.state[p]
-                if len(state) == 0:
-                    state["step"] = _new_step()
-                    state["exp_avg"] = _zeros_like(p)
-                    state["exp_inf"] = _zeros_like(p)
+            params = self._params_with_state(group, "exp_avg", "exp_inf")
             beta1, beta2 = group["betas"]
             lr = _scalar(group["lr"])
             for p in params:

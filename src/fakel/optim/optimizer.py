@@ -307,6 +307,18 @@ class Optimizer:
         """Perform one optimization step and return ``closure()``'s loss (None without one)."""
         raise NotImplementedError
 
+    def _params_with_state(self, group: dict[str, Any], *buffers: str) -> list[Tensor]:
+        """The group's parameters that have a gradient. On first use each gets PyTorch's state:
+        a 0-d ``step`` and a zero tensor like the parameter for each name in ``buffers``."""
+        params = [p for p in group["params"] if p.grad is not None]
+        for p in params:
+            state = self.state[p]
+            if len(state) == 0:
+                state["step"] = _new_step()
+                for name in buffers:
+                    state[name] = _zeros_like(p)
+        return params
+
     def _run_closure(self, closure: Callable[[], Any] | None) -> Any:
         # The closure re-evaluates the model, so it needs grad mode even if step() is called
         # under no_grad.
